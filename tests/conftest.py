@@ -1,0 +1,60 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: The read-only shared folder (spec, conformance harness) beside the checkout.
+SHARED = Path(os.environ.get("WHATSAPP_ASYNC_SHARED", ROOT.parent / "shared"))
+PRISM_SCRIPT = SHARED / "conformance" / "prism-server.sh"
+
+
+def load_fixture(relative: str) -> Any:
+    """Load a JSON fixture from ``tests/fixtures``."""
+    return json.loads((FIXTURES / relative).read_text(encoding="utf-8"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _prism(**env: str) -> Iterator[str]:
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("node/npm not on PATH: the Prism conformance server cannot run")
+    if not PRISM_SCRIPT.exists():
+        pytest.skip(f"conformance harness not found at {PRISM_SCRIPT}")
+    port = str(_free_port())
+    out = subprocess.run(
+        ["bash", str(PRISM_SCRIPT), port],
+        check=True, capture_output=True, text=True, timeout=600, env={**os.environ, **env},
+    )
+    try:
+        yield out.stdout.strip()
+    finally:
+        subprocess.run(["bash", str(PRISM_SCRIPT), "stop", port], check=False,
+                       capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def prism_url() -> Iterator[str]:
+    """Base URL of a Prism mock of the seed spec (GET /<id> answers getPhoneNumber)."""
+    yield from _prism()
+
+
+@pytest.fixture(scope="session")
+def prism_media_url() -> Iterator[str]:
+    """Base URL of a Prism mock where GET /<id> answers getMediaUrl (quirk 1)."""
+    yield from _prism(PRISM_AMBIGUOUS_GET="media")

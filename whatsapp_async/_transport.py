@@ -1,0 +1,453 @@
+"""The one module that touches aiohttp.
+
+It builds URLs from checked path segments, adds the bearer token, encodes
+request Structs, decodes answers into the requested type, maps failures to the
+exception tree, and applies the throttle and the retry policy around each
+attempt. Resources never see HTTP details.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import re
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import IO, Any, TypeVar
+from urllib.parse import urlsplit
+
+import aiohttp
+import msgspec
+
+from . import _codec
+from ._version import __version__
+from .errors import (
+    APIError,
+    ClientClosedError,
+    ConfigurationError,
+    ConnectError,
+    ConnectionLostError,
+    RequestTimeout,
+    UnexpectedResponseError,
+    ValidationError,
+    build_api_error,
+)
+from .retry import RetryPolicy
+from .throttle import Throttle
+
+T = TypeVar("T")
+log = logging.getLogger("whatsapp_async")
+
+DEFAULT_HOST = "https://graph.facebook.com"
+DEFAULT_API_VERSION = "v21.0"
+USER_AGENT = f"whatsapp-async/{__version__}"
+JSON_TYPE = "application/json"
+
+# Hosts Meta serves media downloads from (seen in real GET /{media-id} answers).
+MEDIA_HOST_SUFFIXES = ("lookaside.fbsbx.com", ".fbcdn.net", ".whatsapp.net")
+
+_SEGMENT = re.compile(r"[A-Za-z0-9_.:=~-]+")
+_API_VERSION = re.compile(r"v\d+\.\d+")
+
+
+def check_segment(name: str, value: str) -> str:
+    """Return ``value`` if it is safe as one URL path segment.
+
+    Raises:
+        ValidationError: ``value`` is empty, ``.``/``..``, or holds a character
+            (``/``, ``?``, ``#``, ``%``, whitespace, ...) that could change the path.
+    """
+    if not isinstance(value, str):
+        raise ValidationError(name, f"must be a string id, got {type(value).__name__}")
+    if not _SEGMENT.fullmatch(value) or value in (".", ".."):
+        raise ValidationError(
+            name, "must be a non-empty id of letters, digits and . _ - : = ~ (no '/', '?', '#', "
+            "'%', whitespace or '..')"
+        )
+    return value
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` names this machine (localhost, 127.0.0.0/8, ::1)."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_base_url(base_url: str | None, api_version: str | None) -> str:
+    """Work out the full base URL (with version) and refuse unsafe ones.
+
+    Raises:
+        ConfigurationError: A malformed URL or version, or plain ``http://`` to
+            a host that is not loopback.
+    """
+    if api_version is not None and not _API_VERSION.fullmatch(api_version):
+        raise ConfigurationError(f"api_version must look like 'v22.0', got {api_version!r}")
+    if base_url is None:
+        return f"{DEFAULT_HOST}/{api_version or DEFAULT_API_VERSION}"
+    if api_version is not None:
+        raise ConfigurationError(
+            "give either base_url (the full prefix, version included) or api_version, not both"
+        )
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ConfigurationError("base_url must not carry a query, fragment or credentials")
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise ConfigurationError(
+            f"refusing plain http:// to {parts.hostname}: the access token would travel in "
+            "clear text (http is allowed only for loopback hosts)"
+        )
+    return base_url.rstrip("/")
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """Per-view settings applied to every request."""
+
+    timeout: float
+    connect_timeout: float
+    retry: RetryPolicy
+
+    def client_timeout(self) -> aiohttp.ClientTimeout:
+        return aiohttp.ClientTimeout(total=self.timeout, connect=self.connect_timeout)
+
+
+@dataclass(frozen=True)
+class FilePart:
+    """One file field of a multipart body.
+
+    ``open`` is called once per attempt, so a retry re-reads the source; a
+    file object it returns is closed after the attempt when ``close`` is true.
+    """
+
+    name: str
+    filename: str
+    content_type: str
+    open: Callable[[], bytes | IO[bytes]]
+    close: bool = True
+
+
+@dataclass(frozen=True)
+class Multipart:
+    """A ``multipart/form-data`` body: plain fields then files."""
+
+    fields: Mapping[str, str] = field(default_factory=dict)
+    files: Sequence[FilePart] = ()
+
+
+class Download:
+    """A streamed download answer; iterate :meth:`chunks` to read it."""
+
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
+        self._response = response
+        self.status = response.status
+        self.content_type = response.headers.get("Content-Type", "")
+        self.content_length = response.content_length
+
+    async def chunks(self, size: int = 64 * 1024) -> AsyncIterator[bytes]:
+        """Yield the body in chunks of at most ``size`` bytes."""
+        try:
+            async for chunk in self._response.content.iter_chunked(size):
+                yield chunk
+        except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError) as exc:
+            raise ConnectionLostError(
+                f"download interrupted: {exc}", method="GET", path="(media download)"
+            ) from exc
+        except asyncio.TimeoutError as exc:
+            raise RequestTimeout(
+                "download timed out", method="GET", path="(media download)",
+                may_have_been_sent=True,
+            ) from exc
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait per ``X-Business-Use-Case-Usage`` (minutes in the header)."""
+    raw = headers.get("X-Business-Use-Case-Usage")
+    if not raw:
+        return None
+    try:
+        usage = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    minutes = 0.0
+    if isinstance(usage, dict):
+        for entries in usage.values():
+            for entry in entries if isinstance(entries, list) else ():
+                value = entry.get("estimated_time_to_regain_access") if isinstance(
+                    entry, dict) else None
+                if isinstance(value, (int, float)) and value > minutes:
+                    minutes = float(value)
+    return minutes * 60 if minutes > 0 else None
+
+
+def error_from_response(
+    status: int, headers: Mapping[str, str], body: bytes, *, method: str, path: str
+) -> APIError:
+    """Build the typed exception for an error answer (Graph body or not)."""
+    error: dict[str, Any] | None = None
+    try:
+        decoded = msgspec.json.decode(body) if body else None
+    except msgspec.DecodeError:
+        decoded = None
+    if isinstance(decoded, dict) and isinstance(decoded.get("error"), dict):
+        error = decoded["error"]
+    message = ""
+    if error is None:
+        snippet = body[:200].decode("utf-8", "replace").strip()
+        message = f"unexpected answer without a Graph error body: {snippet or '(empty body)'}"
+    return build_api_error(
+        status,
+        error,
+        message=message,
+        fbtrace_id=headers.get("x-fb-trace-id"),
+        retry_after=_retry_after(headers),
+        method=method,
+        path=path,
+    )
+
+
+class Transport:
+    """Owns (or borrows) the aiohttp session and performs every HTTP call.
+
+    Args:
+        base_url: Full prefix, version included, already checked.
+        access_token: Bearer token; never logged or shown.
+        throttle: Shared throttle consulted before each message send.
+        max_connections: Size of the connection pool the transport creates.
+        session: A caller's session to use instead; never closed or changed.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        access_token: str,
+        throttle: Throttle,
+        max_connections: int,
+        session: aiohttp.ClientSession | None,
+    ) -> None:
+        self.base_url = base_url
+        self.api_host = urlsplit(base_url).hostname or ""
+        self.throttle = throttle
+        self._max_connections = max_connections
+        self._session = session
+        self._owns_session = session is None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+        self._auth_headers = {"Authorization": f"Bearer {access_token}", "User-Agent": USER_AGENT}
+        self._json_headers = {**self._auth_headers, "Content-Type": JSON_TYPE}
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def url_for(self, segments: Sequence[str]) -> str:
+        """The absolute URL of checked path ``segments`` below the base URL."""
+        return f"{self.base_url}/{'/'.join(segments)}"
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise ClientClosedError("this WhatsAppClient is closed; create a new one")
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            raise ClientClosedError(
+                "this WhatsAppClient was opened in another event loop; create one per loop"
+            )
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=self._max_connections, keepalive_timeout=60)
+            self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False)
+        return self._session
+
+    async def open(self) -> None:
+        """Create the pool now (it is otherwise created on first use)."""
+        self._get_session()
+
+    async def aclose(self) -> None:
+        """Close the pool this transport created; a borrowed session stays open."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+        self._session = None
+
+    async def request(
+        self,
+        method: str,
+        segments: Sequence[str],
+        *,
+        cast_to: type[T],
+        options: RequestOptions,
+        body: msgspec.Struct | None = None,
+        params: Mapping[str, str] | None = None,
+        multipart: Multipart | None = None,
+        throttle_key: str | None = None,
+        idempotent: bool | None = None,
+    ) -> T:
+        """Make one API call with throttle and retry, and decode the answer.
+
+        Args:
+            method: HTTP method.
+            segments: Path segments below the base URL, each already checked.
+            cast_to: Type to decode a 2xx answer into.
+            options: Timeouts and retry policy of the calling view.
+            body: Struct sent as JSON.
+            params: Query parameters.
+            multipart: Multipart body (instead of ``body``).
+            throttle_key: Business number whose send budget this call uses.
+            idempotent: Whether repeating is harmless; defaults to GET/DELETE.
+
+        Returns:
+            The decoded answer.
+
+        Raises:
+            APIError: The API refused (subclass by Graph code).
+            TransportError: No answer was received.
+            ClientClosedError: The client is closed.
+        """
+        session = self._get_session()
+        path = "/" + "/".join(segments)
+        url = f"{self.base_url}{path}"
+        payload = _codec.encode(body) if body is not None else None
+        if idempotent is None:
+            idempotent = method in ("GET", "DELETE", "HEAD")
+        timeout = options.client_timeout()
+        decoder = _codec.decoder_for(cast_to)
+        debug = log.isEnabledFor(logging.DEBUG)
+
+        async def attempt() -> T:
+            if throttle_key is not None:
+                await self.throttle.acquire(throttle_key)
+            data: bytes | aiohttp.FormData | None = payload
+            to_close: list[IO[bytes]] = []
+            headers = self._json_headers if payload is not None else self._auth_headers
+            if multipart is not None:
+                data = _form(multipart, to_close)
+            try:
+                async with session.request(
+                    method, url, data=data, params=params, headers=headers, timeout=timeout
+                ) as resp:
+                    raw = await resp.read()
+                    status = resp.status
+                    if debug:
+                        log.debug(
+                            "%s %s -> %d (fbtrace_id=%s)", method, path, status,
+                            resp.headers.get("x-fb-trace-id"),
+                        )
+                    if status >= 400:
+                        err = error_from_response(
+                            status, resp.headers, raw, method=method, path=path
+                        )
+                        if throttle_key is not None and err.code == 130429:
+                            await self.throttle.report_rate_limited(throttle_key, err.retry_after)
+                        raise err
+            except aiohttp.ClientResponseError as exc:  # malformed answer from the server
+                raise ConnectionLostError(
+                    f"{method} {path}: bad answer: {exc.message}", method=method, path=path
+                ) from exc
+            except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+                raise ConnectError(
+                    f"{method} {path}: could not connect: {type(exc).__name__}: {exc}",
+                    method=method, path=path,
+                ) from exc
+            except asyncio.TimeoutError as exc:
+                raise RequestTimeout(
+                    f"{method} {path}: timed out after {options.timeout:g}s waiting for the "
+                    "answer; the server may have received the request",
+                    method=method, path=path, may_have_been_sent=True,
+                ) from exc
+            except aiohttp.ClientError as exc:
+                raise ConnectionLostError(
+                    f"{method} {path}: connection lost ({type(exc).__name__}: {exc}); the server "
+                    "may have received the request", method=method, path=path,
+                ) from exc
+            finally:
+                for handle in to_close:
+                    handle.close()
+            try:
+                return decoder.decode(raw)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                raise UnexpectedResponseError(
+                    status=status,
+                    message=f"could not read the answer as {cast_to.__name__}: {exc}",
+                    method=method, path=path,
+                ) from exc
+
+        return await options.retry.run(
+            attempt, idempotent=idempotent, label=f"{method} {path}"
+        )
+
+    def check_download_host(self, url: str) -> None:
+        """Refuse a URL whose host may not receive the token.
+
+        Raises:
+            ValidationError: Not https (or http to loopback), or a host that is
+                neither the API host nor one of Meta's media hosts.
+        """
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        scheme_ok = parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host))
+        host_ok = host == self.api_host or host.endswith(MEDIA_HOST_SUFFIXES)
+        if not (scheme_ok and host_ok):
+            raise ValidationError(
+                "url",
+                f"refusing to send the access token to {parts.scheme}://{host}: media is "
+                f"downloaded only from {self.api_host} or Meta's media hosts over https",
+            )
+
+    @asynccontextmanager
+    async def download(self, url: str, *, options: RequestOptions) -> AsyncIterator[Download]:
+        """Open a streamed GET of a media URL, with the token, after the host check.
+
+        Raises:
+            ValidationError: The host is not on the allow-list (nothing is sent).
+            APIError: The answer was an error (e.g. 404 for an expired URL).
+            TransportError: No answer was received.
+        """
+        self.check_download_host(url)
+        session = self._get_session()
+        try:
+            async with session.get(
+                url, headers=self._auth_headers, timeout=options.client_timeout()
+            ) as resp:
+                if resp.status >= 400:
+                    raw = await resp.read()
+                    raise error_from_response(
+                        resp.status, resp.headers, raw, method="GET", path="(media download)"
+                    )
+                yield Download(resp)
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+            raise ConnectError(
+                f"media download: could not connect: {exc}", method="GET", path="(media download)"
+            ) from exc
+        except asyncio.TimeoutError as exc:
+            raise RequestTimeout(
+                "media download timed out", method="GET", path="(media download)",
+                may_have_been_sent=True,
+            ) from exc
+        except aiohttp.ClientError as exc:
+            raise ConnectionLostError(
+                f"media download: connection lost: {exc}", method="GET", path="(media download)"
+            ) from exc
+
+
+def _form(multipart: Multipart, to_close: list[IO[bytes]]) -> aiohttp.FormData:
+    form = aiohttp.FormData()
+    for name, value in multipart.fields.items():
+        form.add_field(name, value)
+    for part in multipart.files:
+        source = part.open()
+        if not isinstance(source, bytes) and part.close:
+            to_close.append(source)
+        form.add_field(part.name, source, filename=part.filename, content_type=part.content_type)
+    return form

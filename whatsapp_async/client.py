@@ -1,0 +1,253 @@
+"""``WhatsAppClient``: the async session manager every call goes through."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from types import TracebackType
+
+import aiohttp
+
+from ._transport import RequestOptions, Transport, check_segment, resolve_base_url
+from .errors import ConfigurationError
+from .resources import (
+    BusinessProfileResource,
+    MediaResource,
+    MessagesResource,
+    PhoneNumbersResource,
+    QrCodesResource,
+    RegistrationResource,
+)
+from .retry import RetryPolicy
+from .throttle import LocalThrottle, Throttle
+
+__all__ = ["WhatsAppClient"]
+
+
+class WhatsAppClient:
+    """An async client for one WhatsApp Business account's Cloud API.
+
+    One client owns one aiohttp connection pool, one throttle and one retry
+    policy; its resources (``messages``, ``media``, ``phone_numbers``,
+    ``registration``, ``business_profile``, ``qr_codes``) and its views
+    (:meth:`for_number`, :meth:`with_options`) all share them.
+
+    Use it as an async context manager, or call :meth:`aclose` when done::
+
+        async with WhatsAppClient(access_token=..., phone_number_id="1234567890") as wa:
+            sent = await wa.messages.send_text("+15551234567", "Hello")
+
+    Args:
+        access_token: Bearer token; falls back to ``WHATSAPP_ACCESS_TOKEN``.
+        phone_number_id: Business phone number id used by number-bound
+            resources; falls back to ``WHATSAPP_PHONE_NUMBER_ID``.
+        base_url: Full API prefix with version, e.g. ``https://graph.facebook.com/v21.0``;
+            falls back to ``WHATSAPP_BASE_URL``. Plain http is allowed only to loopback.
+        api_version: Shortcut that changes only the version of the default host.
+        timeout: Seconds one attempt may take in all.
+        connect_timeout: Seconds to connect (or wait for a free pooled connection).
+        max_connections: Size of the connection pool.
+        session: An existing ``aiohttp.ClientSession`` to use; it is never
+            closed or modified, the token is added per request.
+        retry: Retry policy; defaults to :class:`RetryPolicy()`.
+        throttle: Throttle shared by all sends; defaults to a
+            :class:`LocalThrottle` at ``messages_per_second``. Pass one object to
+            several clients to make them share a budget.
+        messages_per_second: Rate of the default throttle.
+
+    Raises:
+        ConfigurationError: No token, or an unsafe/malformed base URL.
+    """
+
+    def __init__(
+        self,
+        access_token: str | None = None,
+        phone_number_id: str | None = None,
+        *,
+        base_url: str | None = None,
+        api_version: str | None = None,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        max_connections: int = 100,
+        session: aiohttp.ClientSession | None = None,
+        retry: RetryPolicy | None = None,
+        throttle: Throttle | None = None,
+        messages_per_second: float = 80.0,
+    ) -> None:
+        token = access_token or os.environ.get("WHATSAPP_ACCESS_TOKEN")
+        if not token:
+            raise ConfigurationError(
+                "no access token: pass access_token= or set WHATSAPP_ACCESS_TOKEN"
+            )
+        number = phone_number_id or os.environ.get("WHATSAPP_PHONE_NUMBER_ID") or None
+        if number is not None:
+            check_segment("phone_number_id", number)
+        if base_url is None and api_version is None:
+            base_url = os.environ.get("WHATSAPP_BASE_URL") or None
+        if max_connections < 1:
+            raise ConfigurationError("max_connections must be >= 1")
+        self._transport = Transport(
+            base_url=resolve_base_url(base_url, api_version),
+            access_token=token,
+            throttle=throttle if throttle is not None else LocalThrottle(messages_per_second),
+            max_connections=max_connections,
+            session=session,
+        )
+        self._options = _make_options(timeout, connect_timeout, retry or RetryPolicy())
+        self._phone_number_id = number
+        self._owner = True
+
+    # ------------------------------------------------------------------ views
+
+    def _view(self, phone_number_id: str | None, options: RequestOptions) -> WhatsAppClient:
+        view = object.__new__(WhatsAppClient)
+        view._transport = self._transport
+        view._options = options
+        view._phone_number_id = phone_number_id
+        view._owner = False
+        return view
+
+    def for_number(self, phone_number_id: str) -> WhatsAppClient:
+        """A view bound to another business number.
+
+        It shares this client's pool, throttle and retry policy; closing it
+        does nothing (close the client that made it).
+
+        Raises:
+            ValidationError: ``phone_number_id`` is not a safe id.
+        """
+        return self._view(check_segment("phone_number_id", phone_number_id), self._options)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        connect_timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> WhatsAppClient:
+        """A view with other per-request settings, sharing the pool and throttle.
+
+        Args:
+            timeout: Seconds one attempt may take in all.
+            connect_timeout: Seconds to connect or get a pooled connection.
+            retry: Retry policy for the view's calls.
+        """
+        opts = self._options
+        return self._view(
+            self._phone_number_id,
+            _make_options(
+                opts.timeout if timeout is None else timeout,
+                opts.connect_timeout if connect_timeout is None else connect_timeout,
+                opts.retry if retry is None else retry,
+            ),
+        )
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def phone_number_id(self) -> str | None:
+        """The business number this view sends from."""
+        return self._phone_number_id
+
+    @property
+    def base_url(self) -> str:
+        """The full API prefix, version included."""
+        return self._transport.base_url
+
+    @property
+    def throttle(self) -> Throttle:
+        """The throttle shared by every send of this client and its views."""
+        return self._transport.throttle
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The retry policy of this view."""
+        return self._options.retry
+
+    @property
+    def timeout(self) -> float:
+        """Seconds one attempt may take in all."""
+        return self._options.timeout
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`aclose` was called on the owning client."""
+        return self._transport.closed
+
+    def _require_phone_number_id(self) -> str:
+        if self._phone_number_id is None:
+            raise ConfigurationError(
+                "no phone_number_id: pass phone_number_id= (or set WHATSAPP_PHONE_NUMBER_ID), "
+                "or use client.for_number(...)"
+            )
+        return self._phone_number_id
+
+    def __repr__(self) -> str:
+        kind = "WhatsAppClient" if self._owner else "WhatsAppClient view"
+        state = "closed" if self.closed else "open"
+        return (
+            f"<{kind} phone_number_id={self._phone_number_id!r} base_url={self.base_url!r} "
+            f"access_token='***' {state}>"
+        )
+
+    # -------------------------------------------------------------- lifecycle
+
+    async def __aenter__(self) -> WhatsAppClient:
+        await self._transport.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool. Safe to call twice; a no-op on views.
+
+        A session passed in with ``session=`` is left open.
+        """
+        if self._owner:
+            await self._transport.aclose()
+
+    # -------------------------------------------------------------- resources
+
+    @cached_property
+    def messages(self) -> MessagesResource:
+        """Send messages and mark them read."""
+        return MessagesResource(self)
+
+    @cached_property
+    def media(self) -> MediaResource:
+        """Upload, look up, download and delete media."""
+        return MediaResource(self)
+
+    @cached_property
+    def phone_numbers(self) -> PhoneNumbersResource:
+        """Business phone number info and two-step verification PIN."""
+        return PhoneNumbersResource(self)
+
+    @cached_property
+    def registration(self) -> RegistrationResource:
+        """Request and verify codes; register and deregister the number."""
+        return RegistrationResource(self)
+
+    @cached_property
+    def business_profile(self) -> BusinessProfileResource:
+        """Read and update the business profile."""
+        return BusinessProfileResource(self)
+
+    @cached_property
+    def qr_codes(self) -> QrCodesResource:
+        """Create, list, update and delete QR codes."""
+        return QrCodesResource(self)
+
+
+def _make_options(timeout: float, connect_timeout: float, retry: RetryPolicy) -> RequestOptions:
+    if not timeout > 0 or not connect_timeout > 0:
+        raise ConfigurationError("timeout and connect_timeout must be > 0 seconds")
+    return RequestOptions(
+        timeout=float(timeout), connect_timeout=float(min(connect_timeout, timeout)), retry=retry
+    )

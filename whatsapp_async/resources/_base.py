@@ -1,0 +1,74 @@
+"""The base every resource class builds on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, TypeVar
+
+import msgspec
+
+from .._transport import Multipart, check_segment
+
+if TYPE_CHECKING:
+    from ..client import WhatsAppClient
+
+T = TypeVar("T")
+
+
+class Resource:
+    """A group of API operations bound to one client view.
+
+    Resources are thin: they validate input, build Structs and call
+    :meth:`_request`; the transport does the HTTP, throttle and retry.
+    """
+
+    def __init__(self, client: WhatsAppClient) -> None:
+        self._client = client
+
+    @property
+    def _phone_number_id(self) -> str:
+        """The view's business number id, checked as a path segment."""
+        return self._client._require_phone_number_id()
+
+    async def _request(
+        self,
+        method: str,
+        *segments: str,
+        cast_to: type[T],
+        body: msgspec.Struct | None = None,
+        params: Mapping[str, str] | None = None,
+        multipart: Multipart | None = None,
+        throttle: bool = False,
+        idempotent: bool | None = None,
+    ) -> T:
+        """Call the API at ``segments`` below the base URL.
+
+        Args:
+            method: HTTP method.
+            *segments: Path segments; each must already be checked with
+                :func:`check_segment` (ids from users) or be a literal.
+            cast_to: Type of the decoded answer.
+            body: JSON body.
+            params: Query parameters.
+            multipart: Multipart body.
+            throttle: Take a token from the business number's send budget first.
+            idempotent: Whether a retry after an unknown outcome is harmless.
+
+        Returns:
+            The decoded answer.
+        """
+        client = self._client
+        return await client._transport.request(
+            method,
+            segments,
+            cast_to=cast_to,
+            options=client._options,
+            body=body,
+            params=params,
+            multipart=multipart,
+            throttle_key=self._phone_number_id if throttle else None,
+            idempotent=idempotent,
+        )
+
+
+__all__ = ["Resource", "check_segment"]

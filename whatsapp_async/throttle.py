@@ -1,0 +1,190 @@
+"""Throughput limiting per business phone number.
+
+Meta limits how many messages one business number may send per second (80 by
+default, up to 1,000). Every send of a :class:`~whatsapp_async.WhatsAppClient`
+(and of its views, and of other clients given the same throttle object) takes a
+token from that number's bucket first, so the program as a whole stays under the
+limit instead of learning it from ``130429`` errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from aiolimiter import AsyncLimiter
+
+__all__ = ["LocalThrottle", "Throttle"]
+
+log = logging.getLogger("whatsapp_async")
+
+
+@runtime_checkable
+class Throttle(Protocol):
+    """What the client needs from a throttle. Keys are business phone number ids."""
+
+    async def acquire(self, key: str) -> None:
+        """Wait until one more message may be sent from ``key``."""
+
+    async def report_rate_limited(self, key: str, retry_after: float | None = None) -> None:
+        """Tell the throttle that ``key`` got a throughput error (130429)."""
+
+
+@dataclass
+class _Bucket:
+    limiter: AsyncLimiter
+    base_rate: float
+    rate: float
+    last_used: float
+    penalties: int = 0
+    last_penalty: float = field(default=-1e18)
+
+
+class LocalThrottle:
+    """A token bucket per business number in this process, built on aiolimiter.
+
+    On a 130429 the number's bucket is held shut for a pause (the API's hint, or
+    1 s doubling per consecutive hit up to ``max_pause``) and its rate halves
+    (never below ``min_rate_fraction`` of the configured rate). After each
+    quiet ``recovery_interval`` the rate climbs back by a tenth of the
+    configured rate. Buckets idle for ``idle_ttl`` seconds are dropped.
+
+    Args:
+        rate: Messages per second for every number not listed in ``rates``.
+        burst: Tokens that may be taken at once; defaults to a tenth of a
+            second's worth (at least 1), which keeps sends evenly spaced.
+        rates: Per-number rates, e.g. ``{"1234567890": 1000}``.
+        idle_ttl: Seconds after which an unused bucket is forgotten.
+        min_rate_fraction: Floor of the rate after repeated 130429s.
+        recovery_interval: Seconds without a 130429 between recovery steps.
+        max_pause: Longest pause after a 130429, in seconds.
+
+    Raises:
+        ValueError: A rate or burst is not positive.
+    """
+
+    def __init__(
+        self,
+        rate: float = 80.0,
+        *,
+        burst: float | None = None,
+        rates: Mapping[str, float] | None = None,
+        idle_ttl: float = 300.0,
+        min_rate_fraction: float = 0.1,
+        recovery_interval: float = 5.0,
+        max_pause: float = 30.0,
+    ) -> None:
+        for value in (rate, *(rates or {}).values()):
+            if not value > 0:
+                raise ValueError(f"rate must be > 0 messages per second, got {value!r}")
+        if burst is not None and not burst >= 1:
+            raise ValueError(f"burst must be >= 1, got {burst!r}")
+        self.rate = float(rate)
+        self._burst = burst
+        self._rates = {k: float(v) for k, v in (rates or {}).items()}
+        self._idle_ttl = idle_ttl
+        self._min_fraction = min_rate_fraction
+        self._recovery_interval = recovery_interval
+        self._max_pause = max_pause
+        self._buckets: dict[str, _Bucket] = {}
+        self._next_sweep = 0.0
+
+    def __repr__(self) -> str:
+        return f"LocalThrottle(rate={self.rate:g}, numbers={len(self._buckets)})"
+
+    def rate_for(self, key: str) -> float:
+        """The rate currently applied to ``key`` (lower than configured after a 130429)."""
+        bucket = self._buckets.get(key)
+        return bucket.rate if bucket else self._rates.get(key, self.rate)
+
+    def set_rate(self, key: str, rate: float) -> None:
+        """Change the configured rate of one number (e.g. after a throughput upgrade).
+
+        Raises:
+            ValueError: ``rate`` is not positive.
+        """
+        if not rate > 0:
+            raise ValueError(f"rate must be > 0 messages per second, got {rate!r}")
+        self._rates[key] = float(rate)
+        bucket = self._buckets.get(key)
+        if bucket is not None:
+            bucket.base_rate = bucket.rate = float(rate)
+            self._retune(bucket)
+
+    async def acquire(self, key: str) -> None:
+        """Wait for one token of ``key``'s bucket."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            self._sweep(now)
+            rate = self._rates.get(key, self.rate)
+            bucket = _Bucket(AsyncLimiter(1, 1), rate, rate, now)
+            self._retune(bucket)
+            self._buckets[key] = bucket
+        elif bucket.rate < bucket.base_rate:
+            self._recover(bucket, now)
+        bucket.last_used = now
+        await bucket.limiter.acquire()
+
+    async def report_rate_limited(self, key: str, retry_after: float | None = None) -> None:
+        """Pause ``key``'s sends and halve its rate after a 130429."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            rate = self._rates.get(key, self.rate)
+            bucket = self._buckets[key] = _Bucket(AsyncLimiter(1, 1), rate, rate, now)
+        bucket.penalties = bucket.penalties + 1 if now - bucket.last_penalty < 60 else 1
+        bucket.last_penalty = now
+        bucket.rate = max(bucket.base_rate * self._min_fraction, bucket.rate / 2)
+        pause = retry_after if retry_after is not None else 2.0 ** (bucket.penalties - 1)
+        pause = min(pause, self._max_pause)
+        self._retune(bucket, hold=pause)
+        log.info(
+            "throughput limit hit for number %s: pausing %.1fs, rate now %.1f/s",
+            key, pause, bucket.rate,
+        )
+
+    def _recover(self, bucket: _Bucket, now: float) -> None:
+        steps = int((now - bucket.last_penalty) / self._recovery_interval)
+        if steps <= 0:
+            return
+        rate = min(bucket.base_rate, bucket.rate + steps * bucket.base_rate / 10)
+        if rate != bucket.rate:
+            bucket.rate = rate
+            bucket.last_penalty += steps * self._recovery_interval
+            self._retune(bucket)
+
+    def _retune(self, bucket: _Bucket, hold: float = 0.0) -> None:
+        # aiolimiter has no public way to change a live limiter's rate. Its
+        # leaky bucket is (max_rate, time_period, _rate_per_sec, _level); we set
+        # them in place so tasks already queued on it slow down too. A pause is
+        # a bucket filled past its brim: nothing leaks out for `hold` seconds.
+        limiter = bucket.limiter
+        burst = self._burst if self._burst is not None else max(1.0, bucket.rate / 10)
+        # Settle the level at the old rate first; without a running loop (set_rate
+        # from sync code) nothing can be queued, so there is nothing to settle.
+        with contextlib.suppress(RuntimeError):
+            limiter._leak()
+        limiter.max_rate = burst
+        limiter.time_period = burst / bucket.rate
+        limiter._rate_per_sec = bucket.rate
+        if hold > 0:
+            limiter._level = max(limiter._level, burst + hold * bucket.rate)
+
+    def _sweep(self, now: float) -> None:
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + self._idle_ttl / 2
+        stale = [
+            key
+            for key, b in self._buckets.items()
+            if now - b.last_used > self._idle_ttl and now - b.last_penalty > self._idle_ttl
+        ]
+        for key in stale:
+            del self._buckets[key]
