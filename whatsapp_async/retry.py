@@ -17,6 +17,7 @@ that one send only; other sends carry on.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -37,6 +38,11 @@ __all__ = ["RetryPolicy"]
 
 T = TypeVar("T")
 log = logging.getLogger("whatsapp_async")
+
+
+async def _sleep(seconds: float) -> None:
+    # Looked up at call time so tests can record waits instead of sleeping them.
+    await asyncio.sleep(seconds)
 
 
 def may_have_been_sent(exc: BaseException) -> bool:
@@ -189,6 +195,11 @@ class RetryPolicy:
             )
 
         retrying = AsyncRetrying(
-            stop=stop_never, wait=wait, retry=should_retry, before_sleep=before_sleep, reraise=True
+            sleep=lambda seconds: _sleep(seconds),
+            stop=stop_never,
+            wait=wait,
+            retry=should_retry,
+            before_sleep=before_sleep,
+            reraise=True,
         )
         return await retrying(one_attempt)
