@@ -12,6 +12,7 @@ from .errors import (
     ConnectionLostError,
     InvalidParameterError,
     MediaError,
+    MediaIntegrityError,
     OutcomeUnknownError,
     PairRateLimitError,
     PermissionDeniedError,
@@ -33,11 +34,16 @@ from .errors import (
 )
 from .retry import RetryPolicy
 from .throttle import LocalThrottle, Throttle
+from .types.business_profile import BusinessProfile
+from .types.media import MediaInfo
+from .types.phone_numbers import PhoneNumber, Throughput
+from .types.qr_codes import QrCode
 
 __all__ = [
     "APIError",
     "AppRateLimitError",
     "AuthenticationError",
+    "BusinessProfile",
     "ClientClosedError",
     "ConfigurationError",
     "ConnectError",
@@ -45,10 +51,14 @@ __all__ = [
     "InvalidParameterError",
     "LocalThrottle",
     "MediaError",
+    "MediaInfo",
+    "MediaIntegrityError",
     "OutcomeUnknownError",
     "PairRateLimitError",
     "PermissionDeniedError",
+    "PhoneNumber",
     "PolicyError",
+    "QrCode",
     "RateLimitError",
     "RecipientError",
     "RegistrationError",
@@ -59,6 +69,7 @@ __all__ = [
     "SpamRateLimitError",
     "TemplateError",
     "Throttle",
+    "Throughput",
     "ThroughputLimitError",
     "TransportError",
     "UnexpectedResponseError",

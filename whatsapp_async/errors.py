@@ -23,6 +23,7 @@ __all__ = [
     "ErrorCodeInfo",
     "InvalidParameterError",
     "MediaError",
+    "MediaIntegrityError",
     "OutcomeUnknownError",
     "PairRateLimitError",
     "PermissionDeniedError",
@@ -55,6 +56,25 @@ class ConfigurationError(WhatsAppError, ValueError):
 
 class ClientClosedError(WhatsAppError, RuntimeError):
     """The client was used after :meth:`WhatsAppClient.aclose`."""
+
+
+class MediaIntegrityError(WhatsAppError):
+    """A downloaded file does not match the size or SHA-256 the API announced.
+
+    Nothing is written to the destination path when this is raised.
+
+    Attributes:
+        check: ``"sha256"`` or ``"file_size"``.
+        expected: The value the API announced.
+        actual: The value of the bytes received.
+    """
+
+    def __init__(self, check: str, expected: str, actual: str) -> None:
+        self.check = check
+        self.expected = expected
+        self.actual = actual
+        super().__init__(f"downloaded media failed the {check} check: expected {expected}, "
+                         f"got {actual}")
 
 
 class ValidationError(WhatsAppError, ValueError):
