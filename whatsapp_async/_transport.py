@@ -15,6 +15,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -116,6 +117,7 @@ class RequestOptions:
     connect_timeout: float
     retry: RetryPolicy
 
+    @cached_property
     def client_timeout(self) -> aiohttp.ClientTimeout:
         return aiohttp.ClientTimeout(total=self.timeout, connect=self.connect_timeout)
 
@@ -321,7 +323,7 @@ class Transport:
         payload = _codec.encode(body) if body is not None else None
         if idempotent is None:
             idempotent = method in ("GET", "DELETE", "HEAD")
-        timeout = options.client_timeout()
+        timeout = options.client_timeout
         decoder = _codec.decoder_for(cast_to)
         debug = log.isEnabledFor(logging.DEBUG)
 
@@ -418,7 +420,7 @@ class Transport:
         session = self._get_session()
         try:
             async with session.get(
-                url, headers=self._auth_headers, timeout=options.client_timeout()
+                url, headers=self._auth_headers, timeout=options.client_timeout
             ) as resp:
                 if resp.status >= 400:
                     raw = await resp.read()

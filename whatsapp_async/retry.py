@@ -32,6 +32,7 @@ from .errors import (
     PairRateLimitError,
     TransportError,
     UnexpectedResponseError,
+    WhatsAppError,
 )
 
 __all__ = ["RetryPolicy"]
@@ -147,8 +148,8 @@ class RetryPolicy:
             OutcomeUnknownError: A non-idempotent request may have been processed.
             WhatsAppError: The last failure, when the policy gives up.
         """
-        counts = {"attempt": 0, "pair": 0}
-        delay: float | None = None
+        failures = {"attempt": 0, "pair": 0, "total": 0}
+        delay = 0.0
 
         async def one_attempt() -> T:
             try:
@@ -168,38 +169,46 @@ class RetryPolicy:
                     ) from exc
                 raise
 
-        def should_retry(state: RetryCallState) -> bool:
+        def decide(exc: BaseException | None) -> bool:
+            """Count the failure and set ``delay``; False means give up."""
             nonlocal delay
-            assert state.outcome is not None
-            exc = state.outcome.exception()
             if exc is None:
                 return False
+            failures["total"] += 1
             if isinstance(exc, PairRateLimitError):
-                counts["pair"] += 1
+                failures["pair"] += 1
             else:
-                counts["attempt"] += 1
-                counts["pair"] = 0
-            delay = self.next_delay(exc, max(counts["attempt"], 1), counts["pair"])
-            return delay is not None
-
-        def wait(state: RetryCallState) -> float:
-            return delay or 0.0
-
-        def before_sleep(state: RetryCallState) -> None:
-            exc = state.outcome.exception() if state.outcome else None
+                failures["attempt"] += 1
+                failures["pair"] = 0
+            wait = self.next_delay(exc, max(failures["attempt"], 1), failures["pair"])
+            if wait is None:
+                return False
+            delay = wait
             trace = getattr(exc, "fbtrace_id", None)
             log.info(
                 "retrying %s in %.2fs (attempt %d failed: %s%s)",
-                label, delay or 0.0, state.attempt_number, type(exc).__name__,
+                label, delay, failures["total"], type(exc).__name__,
                 f", fbtrace_id={trace}" if trace else "",
             )
+            return True
+
+        # Fast path: most calls succeed first time, and building a tenacity
+        # controller costs more CPU than the request's own bookkeeping.
+        try:
+            return await one_attempt()
+        except WhatsAppError as exc:
+            if not decide(exc):
+                raise
+        await _sleep(delay)
+
+        def should_retry(state: RetryCallState) -> bool:
+            return decide(state.outcome.exception() if state.outcome else None)
 
         retrying = AsyncRetrying(
             sleep=lambda seconds: _sleep(seconds),
             stop=stop_never,
-            wait=wait,
+            wait=lambda state: delay,
             retry=should_retry,
-            before_sleep=before_sleep,
             reraise=True,
         )
         return await retrying(one_attempt)
