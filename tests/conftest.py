@@ -58,3 +58,29 @@ def prism_url() -> Iterator[str]:
 def prism_media_url() -> Iterator[str]:
     """Base URL of a Prism mock where GET /<id> answers getMediaUrl (quirk 1)."""
     yield from _prism(PRISM_AMBIGUOUS_GET="media")
+
+
+def _redis_server() -> Iterator[Any]:
+    from tests.redis_server import REDIS_SERVER, RedisServer
+
+    if REDIS_SERVER is None:
+        pytest.skip("redis-server is not on PATH (Debian: apt-get install redis-server); "
+                    "the shared-throttle tests need a real Redis")
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[Any]:
+    """A real redis-server on a free loopback port, shared by the session (``.url``)."""
+    yield from _redis_server()
+
+
+@pytest.fixture
+def own_redis_server() -> Iterator[Any]:
+    """A redis-server for one test only, which it may ``kill()`` and ``start()`` again."""
+    yield from _redis_server()

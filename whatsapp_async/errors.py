@@ -36,6 +36,7 @@ __all__ = [
     "ServerError",
     "SpamRateLimitError",
     "TemplateError",
+    "ThrottleUnavailableError",
     "ThroughputLimitError",
     "TransportError",
     "UnexpectedResponseError",
@@ -75,6 +76,16 @@ class MediaIntegrityError(WhatsAppError):
         self.actual = actual
         super().__init__(f"downloaded media failed the {check} check: expected {expected}, "
                          f"got {actual}")
+
+
+class ThrottleUnavailableError(WhatsAppError):
+    """The shared throttle's store (Redis) could not be reached; nothing was sent.
+
+    Raised by :class:`~whatsapp_async.throttle.RedisThrottle` with
+    ``on_unavailable="fail"`` before the request, so the send may be tried again.
+    """
+
+    may_have_been_sent = False
 
 
 class ValidationError(WhatsAppError, ValueError):

@@ -5,6 +5,8 @@ default, up to 1,000). Every send of a :class:`~whatsapp_async.WhatsAppClient`
 (and of its views, and of other clients given the same throttle object) takes a
 token from that number's bucket first, so the program as a whole stays under the
 limit instead of learning it from ``130429`` errors.
+
+:class:`RedisThrottle` (extra ``redis``) shares one budget among processes and machines.
 """
 
 from __future__ import annotations
@@ -14,13 +16,25 @@ import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from aiolimiter import AsyncLimiter
+
+if TYPE_CHECKING:
+    from ._redis_throttle import RedisThrottle as RedisThrottle
 
 __all__ = ["LocalThrottle", "Throttle"]
 
 log = logging.getLogger("whatsapp_async")
+
+
+def __getattr__(name: str) -> Any:
+    # RedisThrottle is imported on first use so that redis stays an optional extra.
+    if name == "RedisThrottle":
+        from ._redis_throttle import RedisThrottle
+
+        return RedisThrottle
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @runtime_checkable

@@ -1,0 +1,501 @@
+"""A throttle whose buckets live in Redis, shared by every process that uses it.
+
+Per-process limiters each believe they own a number's whole budget; a web
+app's workers, a chatbot and a broadcast script sending from one number then
+trip 130429 together. :class:`RedisThrottle` keeps one bucket per business
+number in Redis instead, updated by a single Lua script so that any number of
+processes on any number of machines share one budget without races.
+
+The script is a GCRA (generic cell rate algorithm) that reads the clock of the
+Redis server (``TIME``), never a client's, so skew between machines cannot
+hand out extra tokens. Each call *reserves* the next free send slot and returns
+how long to wait for it, so a waiting sender sleeps once instead of polling.
+Within one process, callers for one number queue on a local lock and only one
+of them holds a reservation at a time: N processes hold at most N slots, which
+bounds what can still go out after a 130429 pause starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+import weakref
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from .errors import ThrottleUnavailableError
+from .throttle import LocalThrottle
+
+try:
+    import redis.asyncio as aioredis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+    from redis.exceptions import RedisError
+except ImportError as exc:  # pragma: no cover - depends on the install
+    raise ImportError(
+        "RedisThrottle needs redis-py; install the extra: pip install 'whatsapp-async[redis]'"
+    ) from exc
+
+__all__ = ["RedisThrottle"]
+
+log = logging.getLogger("whatsapp_async")
+
+# KEYS[1]: the number's bucket (a hash); KEYS[2]: its shared configured rate.
+# ARGV: op ("take" | "penalize" | "peek" | "set"), default rate per second,
+# burst (0 = a tenth of the rate, at least 1), idle ttl ms, recovery interval
+# us, min rate fraction, max pause us, retry_after us (-1 = none) or new rate.
+# Times are microseconds of the server's clock. Hash fields: tat (theoretical
+# arrival time of the next slot), r (current rate while slowed down), p and lp
+# (consecutive 130429 reports and when the last one counted), pu (pause end),
+# rec (where gradual recovery counts from).
+_SCRIPT = """
+pcall(redis.replicate_commands)
+local bucket, conf = KEYS[1], KEYS[2]
+local op = ARGV[1]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+
+if op == 'set' then
+  redis.call('SET', conf, ARGV[2])
+  redis.call('HDEL', bucket, 'r', 'rec')
+  return {0, 0}
+end
+
+local base = tonumber(redis.call('GET', conf) or ARGV[2])
+local burst_cfg = tonumber(ARGV[3])
+local idle_ms = tonumber(ARGV[4])
+local interval = tonumber(ARGV[5])
+local h = redis.call('HMGET', bucket, 'tat', 'r', 'p', 'lp', 'pu', 'rec')
+local tat = tonumber(h[1]) or now
+local rate = tonumber(h[2]) or base
+local penalties = tonumber(h[3]) or 0
+local last = tonumber(h[4]) or 0
+local pause_until = tonumber(h[5]) or 0
+local rec = tonumber(h[6]) or 0
+
+if rate > base then rate = base end
+if rate < base and now > rec then
+  local steps = math.floor((now - rec) / interval)
+  if steps > 0 then
+    rate = math.min(base, rate + steps * base / 10)
+    rec = rec + steps * interval
+  end
+end
+
+if op == 'peek' then
+  return {math.floor(rate * 1000), math.floor(math.max(0, pause_until - now))}
+end
+
+local function burst_of(r)
+  if burst_cfg > 0 then return burst_cfg end
+  return math.max(1, r / 10)
+end
+
+local function f(x) return string.format('%.17g', x) end
+
+local function save()
+  local keep = math.max(tat, pause_until, now)
+  if rate < base then
+    -- keep the slow-down until it would have fully recovered
+    local steps = math.ceil((base - rate) / (base / 10))
+    keep = math.max(keep, rec + steps * interval)
+  end
+  redis.call('HSET', bucket, 'tat', f(tat), 'r', f(rate), 'p', f(penalties),
+             'lp', f(last), 'pu', f(pause_until), 'rec', f(rec))
+  redis.call('PEXPIRE', bucket, math.ceil((keep - now) / 1000) + idle_ms)
+end
+
+if op == 'take' then
+  if pause_until > now then
+    save()
+    return {0, math.ceil(pause_until - now)}
+  end
+  local T = 1000000 / rate
+  local start = math.max(tat, now)
+  tat = start + T
+  local wait = math.max(0, tat - burst_of(rate) * T - now)
+  save()
+  return {1, math.ceil(wait)}
+end
+
+if op == 'penalize' then
+  local retry_after = tonumber(ARGV[8])
+  local max_pause = tonumber(ARGV[7])
+  if now < math.max(pause_until, last + 1000000) then
+    -- A report of sends made before the last slow-down took effect: the same
+    -- event, so it may lengthen the pause but does not slow down again.
+    if retry_after >= 0 then
+      pause_until = math.max(pause_until, now + math.min(retry_after, max_pause))
+    end
+  else
+    if now - last < 60000000 then penalties = penalties + 1 else penalties = 1 end
+    last = now
+    rate = math.max(base * tonumber(ARGV[6]), rate / 2)
+    local pause = retry_after
+    if pause < 0 then pause = 2 ^ (penalties - 1) * 1000000 end
+    pause_until = now + math.min(pause, max_pause)
+    rec = pause_until
+  end
+  -- the first slot after the pause is at its end, without a burst
+  tat = math.max(tat, pause_until + (burst_of(rate) - 1) * 1000000 / rate)
+  save()
+  return {math.floor(rate * 1000), math.ceil(pause_until - now)}
+end
+
+return redis.error_reply('unknown op ' .. tostring(op))
+"""
+
+OnUnavailable = Literal["fail", "local"]
+
+
+def _redacted(url: str) -> str:
+    """``url`` without its user and password, for logs and errors."""
+    parts = urlsplit(url)
+    if parts.password is None and parts.username is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+class RedisThrottle:
+    """A token bucket per business number, kept in Redis and shared by all processes.
+
+    Give every process that sends from a number (web workers, bots, broadcast
+    scripts, on any machine) a ``RedisThrottle`` pointing at the same Redis and
+    prefix, and together they stay under the number's limit::
+
+        throttle = RedisThrottle("redis://localhost:6379/0", rate=80)
+        async with WhatsAppClient(access_token=..., phone_number_id=...,
+                                  throttle=throttle) as wa:
+            ...
+        await throttle.aclose()
+
+    Buckets follow Redis's clock, not the clients', so clock skew between
+    machines does not matter. A 130429 reported by any process pauses the number
+    for everyone and halves its rate (never below ``min_rate_fraction``), which
+    then climbs back by a tenth of the configured rate per quiet
+    ``recovery_interval``, as :class:`~whatsapp_async.LocalThrottle` does. A
+    bucket key expires ``idle_ttl`` seconds after it last mattered.
+
+    Args:
+        redis: A ``redis://``/``rediss://``/``unix://`` URL, or a
+            ``redis.asyncio.Redis`` client to borrow (never closed here).
+        rate: Messages per second for numbers without a rate of their own
+            (from ``rates`` or :meth:`set_rate`).
+        burst: Sends that may go out back to back; defaults to a tenth of a
+            second's worth (at least 1), which keeps sends evenly spaced.
+        rates: Per-number default rates, e.g. ``{"1234567890": 1000}``. A rate
+            stored with :meth:`set_rate` overrides both.
+        key_prefix: Prefix of every Redis key; processes that share a budget
+            must use the same one.
+        on_unavailable: When Redis cannot be reached: ``"fail"`` raises
+            :class:`~whatsapp_async.errors.ThrottleUnavailableError` before
+            anything is sent; ``"local"`` falls back to a
+            :class:`~whatsapp_async.LocalThrottle` in this process (logged once
+            per outage) and returns to Redis when it answers again.
+        fallback_fraction: Share of the rate the local fallback allows; with N
+            processes sharing a number, ``1 / N`` keeps the sum under the limit.
+        idle_ttl: Seconds an unused bucket stays in Redis.
+        min_rate_fraction: Floor of the rate after repeated 130429s.
+        recovery_interval: Seconds without a 130429 between recovery steps.
+        max_pause: Longest pause after a 130429, in seconds.
+        probe_interval: While falling back, seconds between attempts to reach
+            Redis again.
+        socket_timeout: Seconds to connect to Redis and to wait for an answer,
+            for a client made from a URL.
+
+    Raises:
+        ValueError: A rate, burst, fraction or interval is out of range.
+    """
+
+    def __init__(
+        self,
+        redis: str | aioredis.Redis,
+        *,
+        rate: float = 80.0,
+        burst: float | None = None,
+        rates: Mapping[str, float] | None = None,
+        key_prefix: str = "whatsapp_async",
+        on_unavailable: OnUnavailable = "fail",
+        fallback_fraction: float = 0.5,
+        idle_ttl: float = 300.0,
+        min_rate_fraction: float = 0.1,
+        recovery_interval: float = 5.0,
+        max_pause: float = 30.0,
+        probe_interval: float = 2.0,
+        socket_timeout: float = 2.0,
+    ) -> None:
+        for value in (rate, *(rates or {}).values()):
+            if not value > 0:
+                raise ValueError(f"rate must be > 0 messages per second, got {value!r}")
+        if burst is not None and not burst >= 1:
+            raise ValueError(f"burst must be >= 1, got {burst!r}")
+        if on_unavailable not in ("fail", "local"):
+            raise ValueError(f"on_unavailable must be 'fail' or 'local', got {on_unavailable!r}")
+        if not 0 < fallback_fraction <= 1:
+            raise ValueError(f"fallback_fraction must be in (0, 1], got {fallback_fraction!r}")
+        if not 0 < min_rate_fraction <= 1:
+            raise ValueError(f"min_rate_fraction must be in (0, 1], got {min_rate_fraction!r}")
+        for name, seconds in (("idle_ttl", idle_ttl), ("recovery_interval", recovery_interval),
+                              ("max_pause", max_pause), ("probe_interval", probe_interval),
+                              ("socket_timeout", socket_timeout)):
+            if not seconds > 0:
+                raise ValueError(f"{name} must be > 0 seconds, got {seconds!r}")
+        if isinstance(redis, str):
+            self._where = _redacted(redis)
+            # One immediate reconnect (a pooled connection may be stale after a
+            # Redis restart), no backoff: a throttle must answer or fail fast.
+            self._redis = aioredis.Redis.from_url(
+                redis,
+                socket_timeout=socket_timeout,
+                socket_connect_timeout=socket_timeout,
+                retry=Retry(NoBackoff(), 1),
+            )
+            self._owns_redis = True
+        else:
+            self._where = "the given Redis client"
+            self._redis = redis
+            self._owns_redis = False
+        self.rate = float(rate)
+        self._burst = float(burst) if burst is not None else 0.0
+        self._rates = {k: float(v) for k, v in (rates or {}).items()}
+        self._prefix = key_prefix
+        self._on_unavailable: OnUnavailable = on_unavailable
+        self._fallback_fraction = fallback_fraction
+        self._idle_ms = round(idle_ttl * 1000)
+        self._interval_us = round(recovery_interval * 1_000_000)
+        self._min_fraction = min_rate_fraction
+        self._max_pause_us = round(max_pause * 1_000_000)
+        self._probe_interval = probe_interval
+        self._script = self._redis.register_script(_SCRIPT)
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+        self._local: LocalThrottle | None = None
+        self._down = False
+        self._next_probe = 0.0
+        self._cause = ""
+
+    def __repr__(self) -> str:
+        state = "falling back to local" if self._down else "shared"
+        return f"RedisThrottle(rate={self.rate:g}, prefix={self._prefix!r}, {state})"
+
+    # ------------------------------------------------------------------ keys
+
+    def bucket_key(self, key: str) -> str:
+        """The Redis key of ``key``'s bucket (the number is a hash tag, for Redis Cluster)."""
+        return f"{self._prefix}:{{{key}}}:bucket"
+
+    def rate_key(self, key: str) -> str:
+        """The Redis key holding ``key``'s shared configured rate, if one was set."""
+        return f"{self._prefix}:{{{key}}}:rate"
+
+    # ------------------------------------------------------------------ protocol
+
+    async def acquire(self, key: str) -> None:
+        """Wait until one more message may be sent from ``key``.
+
+        Raises:
+            ThrottleUnavailableError: Redis could not be reached and
+                ``on_unavailable="fail"``; nothing was sent.
+        """
+        was_down = self._down
+        if self._use_redis():
+            lock = self._locks.get(key)
+            if lock is None:
+                lock = self._locks[key] = asyncio.Lock()
+            async with lock:
+                # An outage found by another caller while this one queued: do
+                # not make every queued caller wait for Redis to time out.
+                if was_down or not self._down:
+                    if await self._take(key):
+                        return
+                elif self._on_unavailable == "fail":
+                    raise self._error()
+        elif self._on_unavailable == "fail":
+            raise self._error()
+        await self._fallback().acquire(key)
+
+    async def report_rate_limited(self, key: str, retry_after: float | None = None) -> None:
+        """Pause ``key`` for every process and halve its shared rate after a 130429.
+
+        Reports that arrive during the pause (or within a second of the report
+        that started it) are taken as the same event: they may lengthen the
+        pause but do not slow the number down again. Never raises: with Redis
+        unreachable the local fallback is told instead (``"local"`` mode).
+        """
+        if self._use_redis():
+            after = -1 if retry_after is None else round(max(retry_after, 0.0) * 1_000_000)
+            try:
+                rate_milli, pause_us = await self._call("penalize", key, extra=after)
+            except RedisError as exc:
+                with contextlib.suppress(ThrottleUnavailableError):
+                    self._went_down(exc)
+            else:
+                self._came_back()
+                log.info(
+                    "throughput limit hit for number %s: all processes pause %.1fs, "
+                    "shared rate now %.1f/s", key, pause_us / 1e6, rate_milli / 1000,
+                )
+                return
+        if self._on_unavailable == "local":
+            await self._fallback().report_rate_limited(key, retry_after)
+
+    # ------------------------------------------------------------------ settings
+
+    async def set_rate(self, key: str, rate: float) -> None:
+        """Store ``key``'s configured rate in Redis, for every process.
+
+        It overrides ``rate`` and ``rates`` of all throttles with this prefix
+        and ends a slow-down in progress. It is configuration, so it does not
+        expire.
+
+        Raises:
+            ValueError: ``rate`` is not positive.
+            ThrottleUnavailableError: Redis could not be reached.
+        """
+        if not rate > 0:
+            raise ValueError(f"rate must be > 0 messages per second, got {rate!r}")
+        try:
+            await self._call("set", key, rate=float(rate))
+        except RedisError as exc:
+            raise self._error(exc) from exc
+
+    async def rate_for(self, key: str) -> float:
+        """The rate every process currently applies to ``key`` (lower after a 130429).
+
+        Raises:
+            ThrottleUnavailableError: Redis could not be reached.
+        """
+        try:
+            rate_milli, _ = await self._call("peek", key)
+        except RedisError as exc:
+            raise self._error(exc) from exc
+        return rate_milli / 1000
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def aclose(self) -> None:
+        """Close the Redis connections this throttle opened (a borrowed client stays open)."""
+        if self._owns_redis:
+            await self._redis.aclose()
+
+    async def __aenter__(self) -> RedisThrottle:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # ------------------------------------------------------------------ internals
+
+    async def _call(
+        self, op: str, key: str, *, extra: int = -1, rate: float | None = None
+    ) -> tuple[int, int]:
+        """Run the script once; returns its two integers."""
+        result = await self._script(
+            keys=[self.bucket_key(key), self.rate_key(key)],
+            args=[
+                op,
+                rate if rate is not None else self._rates.get(key, self.rate),
+                self._burst,
+                self._idle_ms,
+                self._interval_us,
+                self._min_fraction,
+                self._max_pause_us,
+                extra,
+            ],
+        )
+        first, second = result
+        return int(first), int(second)
+
+    async def _take(self, key: str) -> bool:
+        """Take a slot from Redis and wait for it; False if Redis failed ("local" mode)."""
+        while True:
+            try:
+                reserved, wait_us = await self._call("take", key)
+            except RedisError as exc:
+                self._went_down(exc)
+                return False
+            self._came_back()
+            if reserved:
+                if wait_us > 0:
+                    await asyncio.sleep(wait_us / 1e6)
+                return True
+            # Paused after a 130429: one sleeper per process and number, spread a
+            # little so the processes do not all call at the pause's end.
+            await asyncio.sleep(wait_us / 1e6 * (1 + 0.1 * random.random()))
+            if self._down:
+                if self._on_unavailable == "fail":
+                    raise self._error()
+                return False
+
+    def _use_redis(self) -> bool:
+        """Whether to ask Redis now: always when up; while down, one probe per interval."""
+        if not self._down:
+            return True
+        now = time.monotonic()
+        if now >= self._next_probe:
+            self._next_probe = now + self._probe_interval
+            return True
+        return False
+
+    def _error(self, exc: BaseException | None = None) -> ThrottleUnavailableError:
+        if exc is not None:
+            self._cause = f"{type(exc).__name__}: {exc}"
+        return ThrottleUnavailableError(
+            f"the shared throttle's Redis ({self._where}) is unreachable ({self._cause}); "
+            "nothing was sent. Pass on_unavailable='local' to fall back to a per-process "
+            "limit"
+        )
+
+    def _went_down(self, exc: BaseException) -> None:
+        """Note an outage; raise in "fail" mode, otherwise switch to the fallback."""
+        error = self._error(exc)
+        if not self._down:
+            self._down = True
+            self._next_probe = time.monotonic() + self._probe_interval
+            if self._on_unavailable == "local":
+                log.warning(
+                    "shared throttle: Redis (%s) is unreachable (%s); falling back to %.0f%% "
+                    "of the rate in this process, checking Redis every %gs",
+                    self._where, self._cause, self._fallback_fraction * 100,
+                    self._probe_interval,
+                )
+            else:
+                log.warning(
+                    "shared throttle: Redis (%s) is unreachable (%s); sends fail until it is "
+                    "back (checked every %gs)", self._where, self._cause, self._probe_interval,
+                )
+        else:
+            log.debug("shared throttle: Redis still unreachable (%s)", self._cause)
+        if self._on_unavailable == "fail":
+            raise error from exc
+
+    def _came_back(self) -> None:
+        if self._down:
+            self._down = False
+            log.warning("shared throttle: Redis (%s) is reachable again", self._where)
+
+    def _fallback(self) -> LocalThrottle:
+        if self._local is None:
+            fraction = self._fallback_fraction
+            self._local = LocalThrottle(
+                self.rate * fraction,
+                burst=self._burst or None,
+                rates={k: v * fraction for k, v in self._rates.items()},
+                min_rate_fraction=self._min_fraction,
+                recovery_interval=self._interval_us / 1e6,
+                max_pause=self._max_pause_us / 1e6,
+            )
+        return self._local
