@@ -1,0 +1,86 @@
+"""``python -m whatsapp_async.testing``: run the fake Cloud API until Ctrl-C.
+
+The CLI's ``whatsapp-async sandbox`` calls :func:`main` too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+
+from ._server import FakeCloudAPI
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m whatsapp_async.testing",
+        description="Serve a fake WhatsApp Cloud API on loopback (no account, no network).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8089, help="port (default 8089; 0 = any)")
+    parser.add_argument("--token", default="test-token", help="accepted access token")
+    parser.add_argument("--phone-number-id", action="append", dest="numbers",
+                        help="business number id (repeatable; default 1234567890)")
+    parser.add_argument("--api-version", default="v21.0", help="version in the base URL")
+    parser.add_argument("--messages-per-second", type=float, default=80.0,
+                        help="throughput limit per number (default 80)")
+    parser.add_argument("--webhook-url", help="POST status and inbound webhooks here")
+    parser.add_argument("--app-secret", help="sign webhooks with this app secret")
+    parser.add_argument("--seed", type=int, default=0, help="seed for ids and faults")
+    return parser
+
+
+async def _serve(args: argparse.Namespace, stop: asyncio.Event | None = None) -> None:
+    fake = FakeCloudAPI(
+        host=args.host,
+        port=args.port,
+        access_token=args.token,
+        phone_numbers=tuple(args.numbers or ("1234567890",)),
+        api_version=args.api_version,
+        messages_per_second=args.messages_per_second,
+        webhook_url=args.webhook_url,
+        app_secret=args.app_secret,
+        seed=args.seed,
+    )
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop.set)
+    async with fake:
+        print(f"Fake WhatsApp Cloud API at {fake.base_url}", flush=True)
+        print(f"  WHATSAPP_BASE_URL={fake.base_url}", flush=True)
+        print(f"  WHATSAPP_ACCESS_TOKEN={fake.access_token}", flush=True)
+        print(f"  WHATSAPP_PHONE_NUMBER_ID={fake.phone_number_id}", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+        await stop.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the sandbox server until interrupted.
+
+    Args:
+        argv: Command-line arguments (without the program name); defaults to
+            ``sys.argv[1:]``.
+
+    Returns:
+        The exit status: 0 after Ctrl-C or SIGTERM, 1 if the port is taken.
+    """
+    args = _parser().parse_args(argv)
+    try:
+        asyncio.run(_serve(args))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        print(f"cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

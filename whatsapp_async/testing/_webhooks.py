@@ -1,0 +1,285 @@
+"""Webhook notifications the fake sends out, signed the way Meta signs them.
+
+Payload shapes follow ``shared/facts/webhooks/``: one envelope
+(``object`` / ``entry[]`` / ``changes[]`` / ``value``) holding either inbound
+``messages`` (with ``contacts``) or ``statuses`` of messages the fake accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import aiohttp
+
+__all__ = [
+    "ButtonReply",
+    "InboundMessage",
+    "ListReply",
+    "Location",
+    "Media",
+    "QuickReply",
+    "Reaction",
+    "WebhookDelivery",
+    "sign",
+]
+
+log = logging.getLogger("whatsapp_async.testing")
+
+
+def sign(body: bytes, app_secret: str) -> str:
+    """``X-Hub-Signature-256`` for ``body``: HMAC-SHA256 with the app secret, hex."""
+    digest = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    # Meta sends compact JSON with non-ASCII escaped as \uXXXX (lowercase hex),
+    # and signs exactly those bytes.
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+# ------------------------------------------------------------- inbound kinds
+
+
+@dataclass(frozen=True)
+class ButtonReply:
+    """The user tapped a reply button of an interactive message."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ListReply:
+    """The user picked a row of a list message."""
+
+    id: str
+    title: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class QuickReply:
+    """The user tapped a quick-reply button of a template (inbound ``type: button``)."""
+
+    payload: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Media:
+    """The user sent media; the fake stores ``data`` so it can be downloaded."""
+
+    kind: Literal["image", "video", "audio", "document", "sticker"]
+    data: bytes
+    mime_type: str
+    caption: str | None = None
+    filename: str | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    """The user shared a location."""
+
+    latitude: float
+    longitude: float
+    name: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """The user reacted to a message (empty ``emoji`` removes the reaction)."""
+
+    message_id: str
+    emoji: str
+
+
+InboundMessage = ButtonReply | ListReply | QuickReply | Media | Location | Reaction
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """One webhook POST the fake made.
+
+    Attributes:
+        kind: ``"message"`` (inbound) or ``"status"``.
+        body: The exact bytes posted (and signed).
+        signature: The ``X-Hub-Signature-256`` header sent (None without an app secret).
+        status: HTTP status the endpoint answered, or None if it could not be reached.
+        error: Why the POST failed, if it did.
+        message_id: The wamid the notification is about (inbound or sent).
+    """
+
+    kind: str
+    body: bytes
+    signature: str | None
+    status: int | None
+    error: str | None = None
+    message_id: str | None = None
+
+    @property
+    def payload(self) -> Any:
+        """The decoded JSON body."""
+        return json.loads(self.body)
+
+
+def envelope(waba_id: str, number_id: str, display_number: str,
+             value: dict[str, Any]) -> dict[str, Any]:
+    """Wrap a ``value`` in Meta's notification envelope."""
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{
+            "id": waba_id,
+            "changes": [{
+                "value": {
+                    "messaging_product": "whatsapp",
+                    "metadata": {"display_phone_number": display_number,
+                                 "phone_number_id": number_id},
+                    **value,
+                },
+                "field": "messages",
+            }],
+        }],
+    }
+
+
+def inbound_value(
+    *, wamid: str, from_: str, name: str, timestamp: int, body: dict[str, Any],
+    context: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The ``value`` of an inbound message notification."""
+    message: dict[str, Any] = {}
+    if context is not None:
+        message["context"] = context
+    message.update({"from": from_, "id": wamid, "timestamp": str(timestamp), **body})
+    return {
+        "contacts": [{"profile": {"name": name}, "wa_id": from_}],
+        "messages": [message],
+    }
+
+
+def status_value(
+    *,
+    wamid: str,
+    status: str,
+    recipient_id: str,
+    timestamp: int,
+    category: str,
+    callback_data: str | None,
+    conversation: bool,
+    error: tuple[int, str, str] | None = None,
+) -> dict[str, Any]:
+    """The ``value`` of a status notification (sent / delivered / read / failed)."""
+    item: dict[str, Any] = {
+        "id": wamid,
+        "status": status,
+        "timestamp": str(timestamp),
+        "recipient_id": recipient_id,
+    }
+    if callback_data is not None:
+        item["biz_opaque_callback_data"] = callback_data
+    if status in ("sent", "delivered"):
+        if conversation:  # dropped from status webhooks in v24.0
+            conv: dict[str, Any] = {"id": hashlib.sha256(wamid.encode()).hexdigest()[:32],
+                                    "origin": {"type": category}}
+            if status == "sent":
+                conv["expiration_timestamp"] = str(timestamp + 86400)
+            item["conversation"] = conv
+        item["pricing"] = {
+            "billable": category != "service",
+            "pricing_model": "PMP",
+            "type": "regular" if category != "service" else "free_customer_service",
+            "category": category,
+        }
+    if error is not None:
+        code, title, details = error
+        item["errors"] = [{
+            "code": code,
+            "title": title,
+            "message": title,
+            "error_data": {"details": details},
+            "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/"
+                    "error-codes/",
+        }]
+    return {"statuses": [item]}
+
+
+class WebhookSender:
+    """Posts notifications to one URL, in order, from a background task.
+
+    Args:
+        url: The endpoint (the user's webhook receiver).
+        app_secret: Signs each body; None sends no signature header.
+    """
+
+    def __init__(self, url: str, app_secret: str | None) -> None:
+        self.url = url
+        self.app_secret = app_secret
+        self.deliveries: list[WebhookDelivery] = []
+        self._queue: asyncio.Queue[tuple[str, bytes, str] | None] = asyncio.Queue()
+        self._session: aiohttp.ClientSession | None = None
+        self._worker: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        self._worker = asyncio.create_task(self._run())
+
+    async def aclose(self) -> None:
+        if self._worker is not None:
+            self._queue.put_nowait(None)
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+            self._worker = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def enqueue(self, kind: str, payload: dict[str, Any], message_id: str) -> None:
+        """Queue one notification; it is posted after the ones queued before it."""
+        self._queue.put_nowait((kind, encode(payload), message_id))
+
+    async def drain(self) -> None:
+        """Wait until every queued notification has been posted."""
+        await self._queue.join()
+
+    async def post(self, kind: str, payload: dict[str, Any], message_id: str
+                   ) -> WebhookDelivery:
+        """Post one notification now (after the queue is drained) and return the result."""
+        await self.drain()
+        return await self._deliver(kind, encode(payload), message_id)
+
+    async def _run(self) -> None:
+        while True:
+            item = await self._queue.get()
+            try:
+                if item is None:
+                    return
+                await self._deliver(*item)
+            finally:
+                self._queue.task_done()
+
+    async def _deliver(self, kind: str, body: bytes, message_id: str) -> WebhookDelivery:
+        assert self._session is not None
+        headers = {"Content-Type": "application/json", "User-Agent": "facebookexternalua"}
+        signature = sign(body, self.app_secret) if self.app_secret is not None else None
+        if signature is not None:
+            headers["X-Hub-Signature-256"] = signature
+        try:
+            async with self._session.post(self.url, data=body, headers=headers) as resp:
+                await resp.read()
+                delivery = WebhookDelivery(kind, body, signature, resp.status,
+                                           message_id=message_id)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            log.warning("webhook POST to %s failed: %s", self.url, exc)
+            delivery = WebhookDelivery(kind, body, signature, None,
+                                       f"{type(exc).__name__}: {exc}", message_id)
+        self.deliveries.append(delivery)
+        return delivery
