@@ -6,7 +6,7 @@ import re
 
 from .errors import ValidationError
 
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"[0-9]+")  # not \d: that also matches non-ASCII digits
 
 
 def check_length(field: str, value: str, maximum: int, *, minimum: int = 0) -> str:
