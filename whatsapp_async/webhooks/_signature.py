@@ -1,0 +1,109 @@
+"""Webhook authenticity: the ``X-Hub-Signature-256`` HMAC and the GET handshake."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+
+from ..errors import ConfigurationError
+from ._errors import WebhookVerificationError
+
+__all__ = ["SIGNATURE_HEADER", "sign", "verify_challenge", "verify_signature"]
+
+#: The request header Meta puts the signature in.
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+_PREFIX = "sha256="
+
+
+def _key(app_secret: str | bytes) -> bytes:
+    if not app_secret:
+        raise ConfigurationError("app_secret must not be empty")
+    return app_secret.encode() if isinstance(app_secret, str) else bytes(app_secret)
+
+
+def sign(raw_body: bytes, app_secret: str | bytes) -> str:
+    """The ``X-Hub-Signature-256`` value Meta would send for ``raw_body``.
+
+    Useful to test your endpoint or to post webhooks from a fake server.
+
+    Args:
+        raw_body: The exact body bytes.
+        app_secret: The app secret of the app receiving the webhook.
+
+    Returns:
+        ``"sha256="`` followed by the lowercase hex HMAC-SHA256.
+
+    Raises:
+        ConfigurationError: ``app_secret`` is empty.
+    """
+    return _PREFIX + hmac.new(_key(app_secret), raw_body, hashlib.sha256).hexdigest()
+
+
+def verify_signature(
+    raw_body: bytes, signature_header: str | None, app_secret: str | bytes
+) -> bool:
+    """Check the ``X-Hub-Signature-256`` header against the raw body.
+
+    The HMAC is computed over the bytes as received: never re-serialize
+    parsed JSON first (Meta signs its ``\\uXXXX``-escaped rendering). The
+    comparison takes constant time.
+
+    Args:
+        raw_body: The exact request body bytes.
+        signature_header: The header value (``"sha256=<hex>"``), or None if absent.
+        app_secret: The app secret of the app receiving the webhook.
+
+    Returns:
+        True only for a well-formed header whose digest matches.
+
+    Raises:
+        ConfigurationError: ``app_secret`` is empty.
+    """
+    key = _key(app_secret)
+    if not signature_header or not signature_header.startswith(_PREFIX):
+        return False
+    try:
+        received = signature_header[len(_PREFIX):].strip().lower().encode("ascii")
+    except UnicodeEncodeError:
+        return False
+    expected = hmac.new(key, raw_body, hashlib.sha256).hexdigest().encode("ascii")
+    return hmac.compare_digest(expected, received)
+
+
+def verify_challenge(params: Mapping[str, str], verify_token: str) -> str:
+    """Answer Meta's GET verification handshake.
+
+    Meta calls ``GET <callback>?hub.mode=subscribe&hub.challenge=<n>&hub.verify_token=<t>``
+    when the callback URL is set; answer 200 with the returned challenge as
+    the body. ``hub_mode``-style names (as PHP rewrites them) are accepted too.
+
+    Args:
+        params: The query parameters.
+        verify_token: The token you entered in the App Dashboard.
+
+    Returns:
+        The ``hub.challenge`` value to send back.
+
+    Raises:
+        WebhookVerificationError: The mode is not ``subscribe``, the token does
+            not match or the challenge is missing.
+        ConfigurationError: ``verify_token`` is empty.
+    """
+    if not verify_token:
+        raise ConfigurationError("verify_token must not be empty")
+
+    def get(name: str) -> str | None:
+        return params.get(f"hub.{name}", params.get(f"hub_{name}"))
+
+    if get("mode") != "subscribe":
+        raise WebhookVerificationError("hub.mode is not 'subscribe'")
+    token = get("verify_token")
+    if token is None or not hmac.compare_digest(
+        token.encode("utf-8", "surrogatepass"), verify_token.encode("utf-8", "surrogatepass")
+    ):
+        raise WebhookVerificationError("hub.verify_token does not match")
+    challenge = get("challenge")
+    if not challenge:
+        raise WebhookVerificationError("hub.challenge is missing")
+    return challenge
