@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from .errors import ValidationError
 
@@ -48,4 +49,174 @@ def check_choice(field: str, value: str, choices: tuple[str, ...]) -> str:
     """
     if value not in choices:
         raise ValidationError(field, f"must be one of {', '.join(choices)}; got {value!r}")
+    return value
+
+
+# --------------------------------------------------------------------------- recipients
+
+# Formatting people put in phone numbers; Meta accepts it too, but we send only digits.
+_PHONE_FORMATTING = str.maketrans("", "", " -().\u00a0\t")
+
+
+def normalize_phone_number(field: str, value: str) -> str:
+    """Return ``value`` as ``"+<digits>"`` (E.164), or refuse it.
+
+    Spaces, dashes, brackets and dots are dropped and a leading ``+`` is
+    optional. The result always carries ``+`` because without it Meta reads
+    the number as national and prepends the *business* number's country code.
+
+    Raises:
+        ValidationError: Letters or other characters, a leading 0 (an
+            international prefix such as ``00`` instead of ``+``), or fewer than
+            8 or more than 15 digits.
+    """
+    if not isinstance(value, str):
+        raise ValidationError(field, f"must be a phone number string, got {type(value).__name__}")
+    text = value.strip()
+    digits = (text[1:] if text.startswith("+") else text).translate(_PHONE_FORMATTING)
+    if not (digits.isascii() and digits.isdigit()):
+        raise ValidationError(
+            field, "must be an E.164 phone number: digits with an optional leading '+' "
+            "(spaces, dashes, brackets and dots are ignored); letters and other characters "
+            "are not allowed"
+        )
+    if digits[0] == "0":
+        raise ValidationError(
+            field, "must start with the country code, not 0 (write '+' instead of an "
+            "international prefix such as 00)"
+        )
+    if not 8 <= len(digits) <= 15:
+        raise ValidationError(
+            field, f"must have 8 to 15 digits including the country code, got {len(digits)}"
+        )
+    return "+" + digits
+
+
+# --------------------------------------------------------------------------- URLs
+
+
+def check_url(field: str, value: str, *, schemes: tuple[str, ...] = ("https",)) -> str:
+    """Return ``value`` if it is an absolute URL with one of ``schemes`` and a host.
+
+    Raises:
+        ValidationError: Not a string, a relative URL, another scheme, or whitespace.
+    """
+    if not isinstance(value, str):
+        raise ValidationError(field, f"must be a URL string, got {type(value).__name__}")
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in schemes or not parts.hostname or any(
+        c.isspace() for c in value
+    ):
+        shown = " or ".join(f"{s}://" for s in schemes)
+        raise ValidationError(field, f"must be an absolute {shown} URL with a host")
+    return value
+
+
+# --------------------------------------------------------------------------- emoji
+
+# Code points that can start an emoji (an approximation of Unicode's
+# Extended_Pictographic plus regional indicators and modifiers), as ranges.
+_PICTOGRAPHIC = (
+    (0x00A9, 0x00A9), (0x00AE, 0x00AE), (0x203C, 0x203C), (0x2049, 0x2049),
+    (0x2122, 0x2122), (0x2139, 0x2139), (0x2194, 0x2199), (0x21A9, 0x21AA),
+    (0x231A, 0x231B), (0x2328, 0x2328), (0x2388, 0x2388), (0x23CF, 0x23CF),
+    (0x23E9, 0x23FA), (0x24C2, 0x24C2), (0x25AA, 0x25AB), (0x25B6, 0x25B6),
+    (0x25C0, 0x25C0), (0x25FB, 0x25FE), (0x2600, 0x27BF), (0x2934, 0x2935),
+    (0x2B05, 0x2B07), (0x2B1B, 0x2B1C), (0x2B50, 0x2B50), (0x2B55, 0x2B55),
+    (0x3030, 0x3030), (0x303D, 0x303D), (0x3297, 0x3297), (0x3299, 0x3299),
+    (0x1F000, 0x1FAFF), (0x1FC00, 0x1FFFD),
+)
+_ZWJ = 0x200D
+_VS_TEXT, _VS_EMOJI = 0xFE0E, 0xFE0F
+_KEYCAP = 0x20E3
+_KEYCAP_BASES = frozenset(map(ord, "0123456789#*"))
+_REGIONAL = (0x1F1E6, 0x1F1FF)
+_SKIN_TONES = (0x1F3FB, 0x1F3FF)
+_BLACK_FLAG, _TAG_END = 0x1F3F4, 0xE007F
+_TAGS = (0xE0020, 0xE007E)
+_MAX_ZWJ_PARTS = 7
+
+
+def _in(cp: int, bounds: tuple[int, int]) -> bool:
+    return bounds[0] <= cp <= bounds[1]
+
+
+def _pictographic(cp: int) -> bool:
+    return any(lo <= cp <= hi for lo, hi in _PICTOGRAPHIC)
+
+
+def _zwj_part(cps: list[int], i: int) -> int:
+    """Index after one ``pictograph [VS] [skin tone] [VS]`` element, or -1."""
+    n = len(cps)
+    # A lone regional indicator renders as a letter, not an emoji.
+    if i >= n or not _pictographic(cps[i]) or _in(cps[i], _REGIONAL):
+        return -1
+    i += 1
+    if i < n and cps[i] in (_VS_EMOJI, _VS_TEXT):
+        i += 1
+    if i < n and _in(cps[i], _SKIN_TONES):
+        i += 1
+        if i < n and cps[i] == _VS_EMOJI:
+            i += 1
+    return i
+
+
+def is_single_emoji(value: str) -> bool:
+    """Whether ``value`` is one emoji as people type it (a grapheme-ish check).
+
+    Accepted shapes: a pictograph with optional variation selector and skin
+    tone; up to seven of those joined by ZWJ (families, professions, ❤️‍🔥); a
+    flag (two regional indicators); a keycap (``#️⃣``, ``1️⃣``); a subdivision
+    flag (🏴 + tag characters). It does not consult the list of sequences
+    Unicode recommends, so an unusual ZWJ joining of valid emoji passes.
+    """
+    cps = [ord(c) for c in value]
+    n = len(cps)
+    if n == 0:
+        return False
+    if n == 2 and _in(cps[0], _REGIONAL) and _in(cps[1], _REGIONAL):
+        return True
+    if cps[0] in _KEYCAP_BASES:
+        return cps[1:] in ([_KEYCAP], [_VS_EMOJI, _KEYCAP])
+    if cps[0] == _BLACK_FLAG and n > 2 and cps[-1] == _TAG_END:
+        return all(_in(cp, _TAGS) for cp in cps[1:-1])
+    i, parts = 0, 0
+    while True:
+        i = _zwj_part(cps, i)
+        parts += 1
+        if i < 0 or parts > _MAX_ZWJ_PARTS:
+            return False
+        if i == n:
+            return True
+        if cps[i] != _ZWJ:
+            return False
+        i += 1
+
+
+def check_emoji(field: str, value: str, *, allow_empty: bool = True) -> str:
+    """Return ``value`` if it is exactly one emoji (or empty, when allowed).
+
+    Raises:
+        ValidationError: Not a string, several emoji, text, or empty when not allowed.
+    """
+    if not isinstance(value, str):
+        raise ValidationError(field, f"must be a string, got {type(value).__name__}")
+    if value == "" and allow_empty:
+        return value
+    if not is_single_emoji(value):
+        raise ValidationError(
+            field, "must be exactly one emoji" + (" or empty (to remove a reaction)"
+                                                  if allow_empty else "")
+        )
+    return value
+
+
+def check_id(field: str, value: str) -> str:
+    """Return ``value`` if it is a usable opaque id (a wamid, media id, catalog id...).
+
+    Raises:
+        ValidationError: Not a string, empty, or with surrounding whitespace.
+    """
+    if not isinstance(value, str) or not value or value != value.strip():
+        raise ValidationError(field, "must be a non-empty id without surrounding whitespace")
     return value
