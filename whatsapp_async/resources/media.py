@@ -359,7 +359,9 @@ def _prepare_upload(file: object, mime_type: str | None, filename: str | None) -
         name = filename
 
         def opener() -> bytes | IO[bytes]:
-            return data
+            # A stream, not the bytes: aiohttp then sends it in small chunks
+            # instead of buffering one huge write (about half the peak memory).
+            return io.BytesIO(data)
     elif isinstance(file, (str, os.PathLike)):
         path = Path(os.fspath(file))
         try:
@@ -474,8 +476,13 @@ def _stream_name(stream: IO[bytes]) -> str | None:
 def _stream_opener(stream: IO[bytes]) -> Callable[[], bytes | IO[bytes]]:
     start = stream.tell()
     if isinstance(stream, io.BytesIO):
-        # Already in memory: hand over the bytes so the part has a known length.
-        return lambda: stream.getvalue()[start:]
+        # In memory already: a private copy has a known length (no chunked
+        # encoding) and leaves the caller's object alone.
+        def copy() -> bytes | IO[bytes]:
+            with stream.getbuffer() as view:
+                return io.BytesIO(view[start:])
+
+        return copy
 
     def opener() -> bytes | IO[bytes]:
         return cast(IO[bytes], _Window(stream, start))
