@@ -17,8 +17,6 @@ import time
 from collections import Counter
 from typing import Any
 
-import msgspec
-
 from whatsapp_async import (
     APIError,
     RetryPolicy,
@@ -27,34 +25,6 @@ from whatsapp_async import (
     WhatsAppError,
 )
 from whatsapp_async.throttle import LocalThrottle, RedisThrottle, Throttle
-
-
-class _Text(msgspec.Struct, kw_only=True):
-    body: str
-
-
-class _TextMessage(msgspec.Struct, kw_only=True):
-    to: str
-    text: _Text
-    messaging_product: str = "whatsapp"
-    type: str = "text"
-
-
-class _Sent(msgspec.Struct):
-    messages: list[dict[str, Any]] = msgspec.field(default_factory=list)
-
-
-async def send(wa: WhatsAppClient, to: str) -> str:
-    """Send one text; returns the message id. Uses ``send_text`` once it exists."""
-    send_text = getattr(wa.messages, "send_text", None)
-    if send_text is not None:
-        sent = await send_text(to, "hello")
-        return str(sent.message_id)
-    answer = await wa.messages._request(
-        "POST", wa.messages._phone_number_id, "messages", cast_to=_Sent,
-        body=_TextMessage(to=to, text=_Text(body="hello")), throttle=True,
-    )
-    return str(answer.messages[0]["id"])
 
 
 class _Collect(logging.Handler):
@@ -92,7 +62,7 @@ async def main(cfg: dict[str, Any]) -> dict[str, Any]:
             to = f"1{cfg['worker']:02d}{serial:08d}"  # a new recipient each time
             attempts += 1
             try:
-                ids.append(await send(wa, to))
+                ids.append((await wa.messages.send_text(to, "hello")).message_id)
                 outcomes["sent"] += 1
             except ThrottleUnavailableError:
                 outcomes["ThrottleUnavailableError"] += 1

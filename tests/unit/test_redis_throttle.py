@@ -13,7 +13,6 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import msgspec
 import pytest
 import redis.asyncio as aioredis
 from aioresponses import aioresponses
@@ -357,7 +356,7 @@ async def test_fail_mode_send_raises_before_the_network() -> None:
     ) as wa:
         with aioresponses() as mocked:
             with pytest.raises(ThrottleUnavailableError):
-                await send(wa, "15551234567")
+                await wa.messages.send_text("15551234567", "hello")
             assert mocked.requests == {}
     await throttle.aclose()
 
@@ -451,32 +450,6 @@ async def test_queued_senders_do_not_all_wait_on_a_dead_redis(
 # ---------------------------------------------------------------------------- with the client
 
 
-class _Text(msgspec.Struct, kw_only=True):
-    body: str
-
-
-class _TextMessage(msgspec.Struct, kw_only=True):
-    to: str
-    text: _Text
-    messaging_product: str = "whatsapp"
-    type: str = "text"
-
-
-class _Sent(msgspec.Struct):
-    messages: list[dict[str, Any]] = msgspec.field(default_factory=list)
-
-
-async def send(wa: WhatsAppClient, to: str) -> Any:
-    """One text send, through the messages resource's public method once it exists."""
-    send_text = getattr(wa.messages, "send_text", None)
-    if send_text is not None:
-        return await send_text(to, "hello")
-    return await wa.messages._request(
-        "POST", wa.messages._phone_number_id, "messages", cast_to=_Sent,
-        body=_TextMessage(to=to, text=_Text(body="hello")), throttle=True,
-    )
-
-
 async def test_client_reports_130429_to_the_shared_bucket(
     make: Callable[..., RedisThrottle],
 ) -> None:
@@ -489,5 +462,5 @@ async def test_client_reports_130429_to_the_shared_bucket(
         with aioresponses() as mocked:
             mocked.post(f"{wa.base_url}/{NUMBER}/messages", status=400, payload=body)
             with pytest.raises(WhatsAppError):
-                await send(wa, "15551234567")
+                await wa.messages.send_text("15551234567", "hello")
     assert await other_process.rate_for(NUMBER) == 40
