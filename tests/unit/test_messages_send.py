@@ -14,6 +14,7 @@ from tests.conftest import load_fixture
 from whatsapp_async import RetryPolicy, ValidationError, WhatsAppClient
 from whatsapp_async.errors import ThroughputLimitError, UnexpectedResponseError
 from whatsapp_async.types.messages import (
+    Body,
     BodyComponent,
     ButtonComponent,
     Contact,
@@ -44,6 +45,9 @@ from whatsapp_async.types.messages import (
     ProductItem,
     ProductSection,
     ReplyButton,
+    ReplyButtonItem,
+    ReplyButtons,
+    ReplyButtonsAction,
     SentMessage,
     Template,
     Text,
@@ -463,4 +467,22 @@ async def test_bad_input_is_refused_before_any_request(
         await call(wa)
 
     assert caught.value.field == field
+    assert api.requests == {}
+
+
+async def test_a_struct_built_by_hand_gets_the_same_checks(
+    wa: WhatsAppClient, api: aioresponses
+) -> None:
+    message = ReplyButtons(
+        body=Body(text="Pick"),
+        action=ReplyButtonsAction(buttons=[
+            ReplyButtonItem(reply=ReplyButton(id="a", title="Same")),
+            ReplyButtonItem(reply=ReplyButton(id="b", title="Same")),
+        ]),
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        await wa.messages.send(TO, message)
+
+    assert caught.value.field == "interactive.action.buttons[1].reply.title"
     assert api.requests == {}
