@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import io
 import os
+import stat
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +138,12 @@ async def server() -> AsyncIterator[FakeMediaServer]:
 def names(directory: Path) -> list[str]:
     """Every entry of ``directory`` (hidden temp files included)."""
     return sorted(os.listdir(directory))
+
+
+def temp_file_size(directory: Path) -> int:
+    """Size of the download's temporary ``*.part`` file in ``directory`` (0 if none)."""
+    parts = [n for n in names(directory) if n.endswith(".part")]
+    return os.path.getsize(directory / parts[0]) if parts else 0
 
 
 def client_for(server: FakeMediaServer, retry: RetryPolicy = NO_RETRY) -> WhatsAppClient:
@@ -371,6 +379,59 @@ async def test_download_streams_to_a_file_and_leaves_nothing_else(
     file_request = server.requests[-1]
     assert file_request[1].startswith("/files/m9")
     assert file_request[2]["Authorization"] == f"Bearer {TOKEN}"  # own host: token allowed
+
+
+async def test_download_writes_to_disk_while_the_body_is_still_arriving(
+    server: FakeMediaServer, tmp_path: Path
+) -> None:
+    big = bytes(range(256)) * 2048  # 512 KB
+    first_half_sent = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()
+        response.content_length = len(big)
+        await response.prepare(request)
+        await response.write(big[: len(big) // 2])
+        first_half_sent.set()
+        await release.wait()
+        await response.write(big[len(big) // 2 :])
+        await response.write_eof()
+        return response
+
+    server.files["m9"] = big
+    server.file_handler = slow
+    dest = tmp_path / "out.bin"
+    async with client_for(server) as wa:
+        task = asyncio.create_task(wa.media.download("m9", dest))
+        await first_half_sent.wait()
+        on_disk = 0
+        for _ in range(500):  # bounded wait for the first half to reach the temp file
+            on_disk = temp_file_size(tmp_path)
+            if on_disk >= len(big) // 4:
+                break
+            await asyncio.sleep(0.01)
+        assert on_disk >= len(big) // 4  # streamed to disk, not held until the end
+        assert "out.bin" not in names(tmp_path)  # ...and not visible at dest before the end
+        release.set()
+        assert await task == dest
+    assert dest.read_bytes() == big
+    assert names(tmp_path) == ["out.bin"]
+
+
+async def test_download_creates_owner_only_files_and_keeps_a_replaced_files_mode(
+    server: FakeMediaServer, tmp_path: Path
+) -> None:
+    server.files["m9"] = JPEG
+    existing = tmp_path / "existing.jpg"
+    existing.write_bytes(b"old")
+    existing.chmod(0o640)
+    async with client_for(server) as wa:
+        fresh = await wa.media.download("m9", tmp_path / "fresh.jpg")
+        replaced = await wa.media.download("m9", existing)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+    assert stat.S_IMODE(replaced.stat().st_mode) == 0o640
+    assert replaced.read_bytes() == JPEG
 
 
 async def test_download_returns_bytes_without_dest(server: FakeMediaServer) -> None:

@@ -10,6 +10,7 @@ import hashlib
 import io
 import logging
 import os
+import stat
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -198,8 +199,9 @@ class MediaResource(Resource):
         The file is streamed in chunks. With ``dest`` it goes to a temporary
         file in the same directory, which is synced and renamed over ``dest``
         only when complete and verified, so no partial file is ever left at
-        ``dest`` (or beside it). An expired URL (404) is replaced by a fresh
-        one once. The access token is sent only to Meta's media hosts or the
+        ``dest`` (or beside it). A new file is created readable by its owner
+        only (mode 0600); a replaced file keeps its mode. An expired URL (404)
+        is replaced by a fresh one once. The access token is sent only to Meta's media hosts or the
         client's own API host; any other URL is refused before connecting.
 
         Args:
@@ -322,6 +324,7 @@ async def _stream_to_file(chunks: AsyncIterator[bytes], target: Path, check: _Ch
                 await asyncio.to_thread(handle.write, chunk)
             check.finish()
             await asyncio.to_thread(_sync, handle)
+        await asyncio.to_thread(_keep_mode, target, tmp)
         await asyncio.to_thread(os.replace, tmp, target)
     except BaseException:
         # Must not await here: this also runs when the task is cancelled.
@@ -330,6 +333,13 @@ async def _stream_to_file(chunks: AsyncIterator[bytes], target: Path, check: _Ch
         raise
     await asyncio.to_thread(_sync_directory, directory)
     return target
+
+
+def _keep_mode(target: Path, tmp: Path) -> None:
+    # A replaced file keeps its permissions; a new one keeps mkstemp's 0600,
+    # since chat media is usually personal data.
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
 
 
 def _sync(handle: IO[bytes]) -> None:
