@@ -10,9 +10,9 @@ The script is a GCRA (generic cell rate algorithm) that reads the clock of the
 Redis server (``TIME``), never a client's, so skew between machines cannot
 hand out extra tokens. Each call *reserves* the next free send slot and returns
 how long to wait for it, so a waiting sender sleeps once instead of polling.
-Within one process, callers for one number queue on a local lock and only one
-of them holds a reservation at a time: N processes hold at most N slots, which
-bounds what can still go out after a 130429 pause starts.
+Within one process, callers for one number queue locally and at most
+``max_reserved`` of them hold a reservation at a time, which bounds both the
+calls made to Redis and what can still go out after a 130429 pause starts.
 """
 
 from __future__ import annotations
@@ -205,10 +205,15 @@ class RedisThrottle:
         min_rate_fraction: Floor of the rate after repeated 130429s.
         recovery_interval: Seconds without a 130429 between recovery steps.
         max_pause: Longest pause after a 130429, in seconds.
-        probe_interval: While falling back, seconds between attempts to reach
-            Redis again.
+        probe_interval: While Redis is unreachable, seconds between attempts
+            to reach it again; meanwhile sends fail at once (``"fail"``) or use
+            the local fallback (``"local"``) instead of waiting for Redis.
         socket_timeout: Seconds to connect to Redis and to wait for an answer,
             for a client made from a URL.
+        max_reserved: Send slots this process may hold per number at once
+            (the other senders queue locally). More lets one process send
+            faster when Redis is far away; each held slot may still be used
+            after another process reports a 130429.
 
     Raises:
         ValueError: A rate, burst, fraction or interval is out of range.
@@ -230,6 +235,7 @@ class RedisThrottle:
         max_pause: float = 30.0,
         probe_interval: float = 2.0,
         socket_timeout: float = 2.0,
+        max_reserved: int = 4,
     ) -> None:
         for value in (rate, *(rates or {}).values()):
             if not value > 0:
@@ -247,6 +253,8 @@ class RedisThrottle:
                               ("socket_timeout", socket_timeout)):
             if not seconds > 0:
                 raise ValueError(f"{name} must be > 0 seconds, got {seconds!r}")
+        if max_reserved < 1:
+            raise ValueError(f"max_reserved must be >= 1, got {max_reserved!r}")
         if isinstance(redis, str):
             self._where = _redacted(redis)
             # One immediate reconnect (a pooled connection may be stale after a
@@ -274,7 +282,8 @@ class RedisThrottle:
         self._max_pause_us = round(max_pause * 1_000_000)
         self._probe_interval = probe_interval
         self._script = self._redis.register_script(_SCRIPT)
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+        self._max_reserved = max_reserved
+        self._gates: weakref.WeakValueDictionary[str, asyncio.Semaphore] = (
             weakref.WeakValueDictionary()
         )
         self._local: LocalThrottle | None = None
@@ -307,10 +316,10 @@ class RedisThrottle:
         """
         was_down = self._down
         if self._use_redis():
-            lock = self._locks.get(key)
-            if lock is None:
-                lock = self._locks[key] = asyncio.Lock()
-            async with lock:
+            gate = self._gates.get(key)
+            if gate is None:
+                gate = self._gates[key] = asyncio.Semaphore(self._max_reserved)
+            async with gate:
                 # An outage found by another caller while this one queued: do
                 # not make every queued caller wait for Redis to time out.
                 if was_down or not self._down:

@@ -91,7 +91,8 @@ def test_unknown_attribute_of_throttle_module_raises_attribute_error() -> None:
 @pytest.mark.parametrize(
     "kwargs",
     [{"rate": 0}, {"burst": 0.5}, {"on_unavailable": "ignore"}, {"fallback_fraction": 0},
-     {"fallback_fraction": 1.5}, {"idle_ttl": 0}, {"rates": {NUMBER: -1}}],
+     {"fallback_fraction": 1.5}, {"idle_ttl": 0}, {"rates": {NUMBER: -1}},
+     {"max_reserved": 0}],
 )
 def test_bad_settings_are_refused(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
@@ -430,7 +431,7 @@ async def test_queued_senders_do_not_all_wait_on_a_dead_redis(
 ) -> None:
     async with RedisThrottle(
         own_redis_server.url, on_unavailable="local", probe_interval=60, key_prefix=prefix,
-        rate=1000,
+        rate=1000, max_reserved=2,
     ) as throttle:
         await throttle.acquire(NUMBER)
         own_redis_server.kill()
@@ -444,7 +445,7 @@ async def test_queued_senders_do_not_all_wait_on_a_dead_redis(
 
         throttle._call = counting  # type: ignore[method-assign]
         await asyncio.gather(*(throttle.acquire(NUMBER) for _ in range(20)))
-    assert calls == 1
+    assert calls <= 2  # only the callers already holding a slot asked Redis
 
 
 # ---------------------------------------------------------------------------- with the client
