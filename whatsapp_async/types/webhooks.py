@@ -778,7 +778,7 @@ class MessagesValue(_ValueBase, frozen=True, kw_only=True):
 class MessagesChange(_Wire, frozen=True, kw_only=True):
     """A change with ``field: "messages"``: messages, statuses and errors."""
 
-    field: str = "messages"
+    field: str
     value: MessagesValue
 
 

@@ -119,7 +119,7 @@ def parse_notification(raw_body: bytes | bytearray | memoryview | str) -> Notifi
         fast = _fast.decode(raw_body)
     except msgspec.ValidationError:
         return _parse_slow(raw_body)
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, UnicodeError) as exc:
         raise InvalidPayloadError(f"not JSON ({exc})") from None
     except RecursionError:
         raise InvalidPayloadError("JSON nested too deeply") from None
@@ -128,7 +128,10 @@ def parse_notification(raw_body: bytes | bytearray | memoryview | str) -> Notifi
         entry=tuple(
             Entry(
                 id=entry.id,
-                changes=tuple(MessagesChange(value=_public(c.value)) for c in entry.changes),
+                changes=tuple(
+                    MessagesChange(field="messages", value=_public(c.value))
+                    for c in entry.changes
+                ),
             )
             for entry in fast.entry
         ),
@@ -149,7 +152,7 @@ def _public(value: _FastValue, messages: tuple[InboundMessage, ...] | None = Non
 def _parse_slow(raw_body: bytes | bytearray | memoryview | str) -> Notification:
     try:
         raw = _raw.decode(raw_body)
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, UnicodeError) as exc:
         raise InvalidPayloadError(str(exc)) from None
     except RecursionError:
         raise InvalidPayloadError("JSON nested too deeply") from None
@@ -159,7 +162,8 @@ def _parse_slow(raw_body: bytes | bytearray | memoryview | str) -> Notification:
         for j, change in enumerate(entry.changes):
             if change.field == "messages":
                 where = f"entry[{i}].changes[{j}].value"
-                changes.append(MessagesChange(value=_decode_value(change.value, where)))
+                value = _decode_value(change.value, where)
+                changes.append(MessagesChange(field="messages", value=value))
             else:
                 changes.append(UnknownChange(field=change.field, value=change.value.copy()))
         entries.append(Entry(id=entry.id, changes=tuple(changes)))
@@ -171,11 +175,13 @@ def _decode_value(raw: msgspec.Raw, where: str) -> MessagesValue:
         return _public(_fast_value.decode(raw))
     except msgspec.ValidationError:
         pass
+    except (msgspec.DecodeError, UnicodeError) as exc:
+        raise InvalidPayloadError(f"{exc} (in {where})") from None
     except RecursionError:
         raise InvalidPayloadError(f"JSON nested too deeply in {where}") from None
     try:
         lenient = _lenient_value.decode(raw)
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, UnicodeError) as exc:
         raise InvalidPayloadError(f"{exc} (in {where})") from None
     except RecursionError:
         raise InvalidPayloadError(f"JSON nested too deeply in {where}") from None
@@ -198,11 +204,13 @@ def _decode_message(raw: msgspec.Raw, where: str) -> InboundMessage:
         return _known_message.decode(raw)
     except msgspec.ValidationError as exc:
         reason = str(exc)
+    except (msgspec.DecodeError, UnicodeError) as exc:
+        raise InvalidPayloadError(f"{exc} (in {where})") from None
     except RecursionError:
         reason = "JSON nested too deeply"
     try:
         head = _head.decode(raw)
-    except (msgspec.DecodeError, RecursionError):
+    except (msgspec.DecodeError, UnicodeError, RecursionError):
         raise InvalidPayloadError(f"{where} is not a JSON object") from None
     return UnknownMessage(
         type=_text(head.type),
