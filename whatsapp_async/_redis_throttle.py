@@ -63,7 +63,7 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 if op == 'set' then
   redis.call('SET', conf, ARGV[2])
   redis.call('HDEL', bucket, 'r', 'rec')
-  return {0, 0}
+  return {0, 0, math.floor(tonumber(ARGV[2]) * 1000)}
 end
 
 local base = tonumber(redis.call('GET', conf) or ARGV[2])
@@ -88,7 +88,7 @@ if rate < base and now > rec then
 end
 
 if op == 'peek' then
-  return {math.floor(rate * 1000), math.floor(math.max(0, pause_until - now))}
+  return {0, math.floor(math.max(0, pause_until - now)), math.floor(rate * 1000)}
 end
 
 local function burst_of(r)
@@ -113,14 +113,14 @@ end
 if op == 'take' then
   if pause_until > now then
     save()
-    return {0, math.ceil(pause_until - now)}
+    return {0, math.ceil(pause_until - now), math.floor(rate * 1000)}
   end
   local T = 1000000 / rate
   local start = math.max(tat, now)
   tat = start + T
   local wait = math.max(0, tat - burst_of(rate) * T - now)
   save()
-  return {1, math.ceil(wait)}
+  return {1, math.ceil(wait), math.floor(rate * 1000)}
 end
 
 if op == 'penalize' then
@@ -144,7 +144,7 @@ if op == 'penalize' then
   -- the first slot after the pause is at its end, without a burst
   tat = math.max(tat, pause_until + (burst_of(rate) - 1) * 1000000 / rate)
   save()
-  return {math.floor(rate * 1000), math.ceil(pause_until - now)}
+  return {0, math.ceil(pause_until - now), math.floor(rate * 1000)}
 end
 
 return redis.error_reply('unknown op ' .. tostring(op))
@@ -286,6 +286,7 @@ class RedisThrottle:
         self._gates: weakref.WeakValueDictionary[str, asyncio.Semaphore] = (
             weakref.WeakValueDictionary()
         )
+        self._seen: dict[str, float] = {}
         self._local: LocalThrottle | None = None
         self._down = False
         self._next_probe = 0.0
@@ -342,7 +343,7 @@ class RedisThrottle:
         if self._use_redis():
             after = -1 if retry_after is None else round(max(retry_after, 0.0) * 1_000_000)
             try:
-                rate_milli, pause_us = await self._call("penalize", key, extra=after)
+                _, pause_us = await self._call("penalize", key, extra=after)
             except RedisError as exc:
                 with contextlib.suppress(ThrottleUnavailableError):
                     self._went_down(exc)
@@ -350,7 +351,7 @@ class RedisThrottle:
                 self._came_back()
                 log.info(
                     "throughput limit hit for number %s: all processes pause %.1fs, "
-                    "shared rate now %.1f/s", key, pause_us / 1e6, rate_milli / 1000,
+                    "shared rate now %.1f/s", key, pause_us / 1e6, self._seen[key],
                 )
                 return
         if self._on_unavailable == "local":
@@ -376,17 +377,28 @@ class RedisThrottle:
         except RedisError as exc:
             raise self._error(exc) from exc
 
-    async def rate_for(self, key: str) -> float:
-        """The rate every process currently applies to ``key`` (lower after a 130429).
+    def rate_for(self, key: str) -> float:
+        """The rate applied to ``key`` when this process last asked Redis.
+
+        It is the shared rate (lower after a 130429) as of this process's last
+        send from ``key``; the configured one before the first send, and the
+        fallback's while Redis is unreachable. :meth:`fetch_rate` asks Redis now.
+        """
+        if self._down and self._local is not None:
+            return self._local.rate_for(key)
+        return self._seen.get(key) or self._rates.get(key, self.rate)
+
+    async def fetch_rate(self, key: str) -> float:
+        """The rate every process applies to ``key`` right now (lower after a 130429).
 
         Raises:
             ThrottleUnavailableError: Redis could not be reached.
         """
         try:
-            rate_milli, _ = await self._call("peek", key)
+            await self._call("peek", key)
         except RedisError as exc:
             raise self._error(exc) from exc
-        return rate_milli / 1000
+        return self._seen[key]
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -411,7 +423,7 @@ class RedisThrottle:
     async def _call(
         self, op: str, key: str, *, extra: int = -1, rate: float | None = None
     ) -> tuple[int, int]:
-        """Run the script once; returns its two integers."""
+        """Run the script once; returns its flag and time (us), and notes the rate."""
         result = await self._script(
             keys=[self.bucket_key(key), self.rate_key(key)],
             args=[
@@ -425,8 +437,9 @@ class RedisThrottle:
                 extra,
             ],
         )
-        first, second = result
-        return int(first), int(second)
+        flag, micros, rate_milli = result
+        self._seen[key] = int(rate_milli) / 1000
+        return int(flag), int(micros)
 
     async def _take(self, key: str) -> bool:
         """Take a slot from Redis and wait for it; False if Redis failed ("local" mode)."""
@@ -441,8 +454,8 @@ class RedisThrottle:
                 if wait_us > 0:
                     await asyncio.sleep(wait_us / 1e6)
                 return True
-            # Paused after a 130429: one sleeper per process and number, spread a
-            # little so the processes do not all call at the pause's end.
+            # Paused after a 130429: a few sleepers per process and number, spread
+            # a little so the processes do not all call at the pause's end.
             await asyncio.sleep(wait_us / 1e6 * (1 + 0.1 * random.random()))
             if self._down:
                 if self._on_unavailable == "fail":

@@ -228,14 +228,14 @@ async def test_rate_limit_report_halves_the_shared_rate(
 ) -> None:
     reporter, other = make(rate=100), make(rate=100)
     await reporter.report_rate_limited(NUMBER)
-    assert await other.rate_for(NUMBER) == 50
+    assert await other.fetch_rate(NUMBER) == 50
 
 
 async def test_reports_during_the_pause_count_as_one(make: Callable[..., RedisThrottle]) -> None:
     throttles = [make(rate=100) for _ in range(4)]
     for throttle in throttles:  # four processes see the same burst of 130429s
         await throttle.report_rate_limited(NUMBER)
-    assert await throttles[0].rate_for(NUMBER) == 50
+    assert await throttles[0].fetch_rate(NUMBER) == 50
 
 
 async def test_server_hint_sets_the_pause(make: Callable[..., RedisThrottle]) -> None:
@@ -265,7 +265,7 @@ async def test_rate_floor_after_repeated_reports(make: Callable[..., RedisThrott
     await throttle.report_rate_limited(NUMBER, retry_after=0.0)
     await asyncio.sleep(1.05)  # past the one-second "same event" window
     await throttle.report_rate_limited(NUMBER, retry_after=0.0)  # 25/s, below the floor
-    assert await throttle.rate_for(NUMBER) == 30
+    assert await throttle.fetch_rate(NUMBER) == 30
 
 
 async def test_rate_recovers_gradually_after_a_quiet_interval(
@@ -274,9 +274,9 @@ async def test_rate_recovers_gradually_after_a_quiet_interval(
     throttle = make(rate=100, recovery_interval=0.3)
     await throttle.report_rate_limited(NUMBER, retry_after=0.0)
     await asyncio.sleep(0.35)
-    partly = await throttle.rate_for(NUMBER)
+    partly = await throttle.fetch_rate(NUMBER)
     await asyncio.sleep(1.6)
-    assert (50 < partly < 100, await throttle.rate_for(NUMBER)) == (True, 100)
+    assert (50 < partly < 100, await throttle.fetch_rate(NUMBER)) == (True, 100)
 
 
 # ---------------------------------------------------------------------------- rates
@@ -285,7 +285,7 @@ async def test_rate_recovers_gradually_after_a_quiet_interval(
 async def test_set_rate_is_seen_by_every_process(make: Callable[..., RedisThrottle]) -> None:
     first, second = make(rate=80), make(rate=80)
     await first.set_rate(NUMBER, 1000)
-    assert await second.rate_for(NUMBER) == 1000
+    assert await second.fetch_rate(NUMBER) == 1000
 
 
 async def test_set_rate_changes_the_spacing(make: Callable[..., RedisThrottle]) -> None:
@@ -300,7 +300,7 @@ async def test_set_rate_ends_a_slow_down(make: Callable[..., RedisThrottle]) -> 
     throttle = make(rate=100)
     await throttle.report_rate_limited(NUMBER)
     await throttle.set_rate(NUMBER, 100)
-    assert await throttle.rate_for(NUMBER) == 100
+    assert await throttle.fetch_rate(NUMBER) == 100
 
 
 async def test_set_rate_does_not_expire(
@@ -313,7 +313,23 @@ async def test_set_rate_does_not_expire(
 
 async def test_per_number_default_rates(make: Callable[..., RedisThrottle]) -> None:
     throttle = make(rate=80, rates={NUMBER: 1000})
-    assert (await throttle.rate_for(NUMBER), await throttle.rate_for("999")) == (1000, 80)
+    assert (await throttle.fetch_rate(NUMBER), await throttle.fetch_rate("999")) == (1000, 80)
+
+
+async def test_rate_for_is_the_configured_rate_before_any_send(
+    make: Callable[..., RedisThrottle],
+) -> None:
+    throttle = make(rate=80, rates={NUMBER: 1000})
+    assert (throttle.rate_for(NUMBER), throttle.rate_for("999")) == (1000, 80)
+
+
+async def test_rate_for_follows_the_shared_rate_seen_at_the_last_send(
+    make: Callable[..., RedisThrottle],
+) -> None:
+    reporter, sender = make(rate=100), make(rate=100)
+    await reporter.report_rate_limited(NUMBER, retry_after=0.0)
+    await sender.acquire(NUMBER)
+    assert sender.rate_for(NUMBER) == 50
 
 
 async def test_set_rate_refuses_a_non_positive_rate(make: Callable[..., RedisThrottle]) -> None:
@@ -388,6 +404,7 @@ async def test_local_fallback_runs_at_the_fraction_of_the_rate() -> None:
         local = throttle._local
         assert isinstance(local, LocalThrottle)
         assert (local.rate_for("999"), local.rate_for(NUMBER)) == (20, 250)
+        assert throttle.rate_for(NUMBER) == 250
 
 
 async def test_local_mode_returns_to_redis_when_it_is_back(
@@ -464,4 +481,4 @@ async def test_client_reports_130429_to_the_shared_bucket(
             mocked.post(f"{wa.base_url}/{NUMBER}/messages", status=400, payload=body)
             with pytest.raises(WhatsAppError):
                 await wa.messages.send_text("15551234567", "hello")
-    assert await other_process.rate_for(NUMBER) == 40
+    assert await other_process.fetch_rate(NUMBER) == 40
