@@ -154,13 +154,11 @@ OnUnavailable = Literal["fail", "local"]
 
 
 def _redacted(url: str) -> str:
-    """``url`` without its user and password, for logs and errors."""
+    """``url`` without user, password or query (which may carry a password), for logs."""
     parts = urlsplit(url)
-    if parts.password is None and parts.username is None:
-        return url
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 class RedisThrottle:

@@ -359,11 +359,34 @@ async def test_error_text_does_not_show_the_redis_password() -> None:
     assert "s3cret-pw" not in str(info.value) + repr(throttle)
 
 
-async def test_fail_mode_keeps_failing_without_waiting_for_redis_each_time() -> None:
+async def test_error_text_does_not_show_a_password_given_in_the_query() -> None:
+    url = unreachable_url() + "?password=s3cret-pw"
+    async with RedisThrottle(url, socket_timeout=0.5) as throttle:
+        with pytest.raises(ThrottleUnavailableError) as info:
+            await throttle.acquire(NUMBER)
+    assert "s3cret-pw" not in str(info.value) and "127.0.0.1" in str(info.value)
+
+
+def count_calls(throttle: RedisThrottle) -> list[int]:
+    """Count the script runs ``throttle`` attempts from now on (in a one-item list)."""
+    calls = [0]
+    original = throttle._call
+
+    async def counting(*args: Any, **kwargs: Any) -> tuple[int, int]:
+        calls[0] += 1
+        return await original(*args, **kwargs)
+
+    throttle._call = counting  # type: ignore[method-assign]
+    return calls
+
+
+async def test_fail_mode_fails_at_once_between_probes() -> None:
     async with RedisThrottle(unreachable_url(), probe_interval=60) as throttle:
+        calls = count_calls(throttle)
         for _ in range(3):
             with pytest.raises(ThrottleUnavailableError):
                 await throttle.acquire(NUMBER)
+    assert calls == [1]
 
 
 async def test_fail_mode_send_raises_before_the_network() -> None:
@@ -452,17 +475,9 @@ async def test_queued_senders_do_not_all_wait_on_a_dead_redis(
     ) as throttle:
         await throttle.acquire(NUMBER)
         own_redis_server.kill()
-        calls = 0
-        original = throttle._call
-
-        async def counting(*args: Any, **kwargs: Any) -> tuple[int, int]:
-            nonlocal calls
-            calls += 1
-            return await original(*args, **kwargs)
-
-        throttle._call = counting  # type: ignore[method-assign]
+        calls = count_calls(throttle)
         await asyncio.gather(*(throttle.acquire(NUMBER) for _ in range(20)))
-    assert calls <= 2  # only the callers already holding a slot asked Redis
+    assert calls[0] <= 2  # only the callers already holding a slot asked Redis
 
 
 # ---------------------------------------------------------------------------- with the client
