@@ -4,8 +4,10 @@ fake, which records the replies."""
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -22,6 +24,7 @@ from whatsapp_async.webhooks import (
 
 SECRET = "e2e-app-secret"
 USER = "447700900123"
+ECHO_BOT = Path(__file__).resolve().parents[2] / "examples" / "echo_bot.py"
 NUMBERS = ("1234567890", "9876543210")
 
 
@@ -50,8 +53,8 @@ async def bot() -> AsyncIterator[Bot]:
     @router.on_message(kind="interactive")
     async def chosen(event: MessageEvent) -> None:
         assert isinstance(event.message, InteractiveMessage)
-        reply = event.message.interactive.reply
-        await event.reply_text(f"you chose {reply.id if reply else '?'}", quote=False)
+        button = event.message.interactive.button_reply
+        await event.reply_text(f"you chose {button.id if button else '?'}", quote=False)
 
     @router.on_status
     async def track(event: StatusEvent) -> None:
@@ -171,3 +174,18 @@ async def test_unsigned_post_is_refused_and_nothing_is_sent(bot: Bot) -> None:
             assert resp.status == 403
     await settle(bot)
     assert [m.text for m in bot.fake.sent] == ["echo: first"]
+
+
+async def test_echo_bot_example_runs_against_the_sandbox(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    spec = importlib.util.spec_from_file_location("echo_bot_example", ECHO_BOT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    await module.sandbox()
+    out = capsys.readouterr().out
+    assert "bot sent text to +447700900123: {'body': 'Hello bot!'" in out
+    assert "(quoting wamid." in out
+    assert "bot sent reaction to +447700900123" in out
+    assert "read (typing: True)" in out
