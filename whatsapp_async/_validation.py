@@ -56,6 +56,7 @@ def check_choice(field: str, value: str, choices: tuple[str, ...]) -> str:
 
 # Formatting people put in phone numbers; Meta accepts it too, but we send only digits.
 _PHONE_FORMATTING = str.maketrans("", "", " -().\u00a0\t")
+_E164 = re.compile(r"\+?[1-9][0-9]{7,14}")
 
 
 def normalize_phone_number(field: str, value: str) -> str:
@@ -70,6 +71,8 @@ def normalize_phone_number(field: str, value: str) -> str:
             international prefix such as ``00`` instead of ``+``), or fewer than
             8 or more than 15 digits.
     """
+    if type(value) is str and _E164.fullmatch(value):  # already clean: the common case
+        return value if value[0] == "+" else "+" + value
     if not isinstance(value, str):
         raise ValidationError(field, f"must be a phone number string, got {type(value).__name__}")
     text = value.strip()
