@@ -39,6 +39,14 @@ from .types.business_profile import BusinessProfile
 from .types.media import MediaInfo
 from .types.phone_numbers import PhoneNumber, Throughput
 from .types.qr_codes import QrCode
+from .webhooks import (
+    InvalidPayloadError,
+    MessageEvent,
+    StatusEvent,
+    WebhookError,
+    WebhookRouter,
+    WebhookVerificationError,
+)
 
 __all__ = [
     "APIError",
@@ -50,10 +58,12 @@ __all__ = [
     "ConnectError",
     "ConnectionLostError",
     "InvalidParameterError",
+    "InvalidPayloadError",
     "LocalThrottle",
     "MediaError",
     "MediaInfo",
     "MediaIntegrityError",
+    "MessageEvent",
     "OutcomeUnknownError",
     "PairRateLimitError",
     "PermissionDeniedError",
@@ -68,6 +78,7 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "SpamRateLimitError",
+    "StatusEvent",
     "TemplateError",
     "Throttle",
     "ThrottleUnavailableError",
@@ -77,6 +88,9 @@ __all__ = [
     "UnexpectedResponseError",
     "ValidationError",
     "WabaRateLimitError",
+    "WebhookError",
+    "WebhookRouter",
+    "WebhookVerificationError",
     "WhatsAppClient",
     "WhatsAppError",
     "__version__",
