@@ -1,6 +1,7 @@
 """whatsapp-async: an asyncio-native client for Meta's WhatsApp Cloud API."""
 
 from ._version import __version__
+from .bulk import BroadcastReport, Recipient, SendOutcome
 from .client import WhatsAppClient
 from .errors import (
     APIError,
@@ -37,6 +38,27 @@ from .retry import RetryPolicy
 from .throttle import LocalThrottle, Throttle
 from .types.business_profile import BusinessProfile
 from .types.media import MediaInfo
+from .types.messages import (
+    Audio,
+    Contacts,
+    CtaUrl,
+    Document,
+    Flow,
+    Group,
+    Image,
+    InteractiveList,
+    Location,
+    LocationRequest,
+    Product,
+    ProductList,
+    Reaction,
+    ReplyButtons,
+    SentMessage,
+    Sticker,
+    Template,
+    Text,
+    Video,
+)
 from .types.phone_numbers import PhoneNumber, Throughput
 from .types.qr_codes import QrCode
 from .webhooks import (
@@ -51,15 +73,26 @@ from .webhooks import (
 __all__ = [
     "APIError",
     "AppRateLimitError",
+    "Audio",
     "AuthenticationError",
+    "BroadcastReport",
     "BusinessProfile",
     "ClientClosedError",
     "ConfigurationError",
     "ConnectError",
     "ConnectionLostError",
+    "Contacts",
+    "CtaUrl",
+    "Document",
+    "Flow",
+    "Group",
+    "Image",
+    "InteractiveList",
     "InvalidParameterError",
     "InvalidPayloadError",
     "LocalThrottle",
+    "Location",
+    "LocationRequest",
     "MediaError",
     "MediaInfo",
     "MediaIntegrityError",
@@ -69,17 +102,27 @@ __all__ = [
     "PermissionDeniedError",
     "PhoneNumber",
     "PolicyError",
+    "Product",
+    "ProductList",
     "QrCode",
     "RateLimitError",
+    "Reaction",
+    "Recipient",
     "RecipientError",
     "RegistrationError",
     "RegistrationRateLimitError",
+    "ReplyButtons",
     "RequestTimeout",
     "RetryPolicy",
+    "SendOutcome",
+    "SentMessage",
     "ServerError",
     "SpamRateLimitError",
     "StatusEvent",
+    "Sticker",
+    "Template",
     "TemplateError",
+    "Text",
     "Throttle",
     "ThrottleUnavailableError",
     "Throughput",
@@ -87,6 +130,7 @@ __all__ = [
     "TransportError",
     "UnexpectedResponseError",
     "ValidationError",
+    "Video",
     "WabaRateLimitError",
     "WebhookError",
     "WebhookRouter",
