@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import aiohttp
 
@@ -20,6 +21,13 @@ from .resources import (
 )
 from .retry import RetryPolicy
 from .throttle import LocalThrottle, Throttle
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterable, Callable, Iterable
+
+    from .bulk import Broadcast, BroadcastProgress, Recipient
+    from .journal import Journal
+    from .types.messages import Message
 
 __all__ = ["WhatsAppClient"]
 
@@ -243,6 +251,66 @@ class WhatsAppClient:
     def qr_codes(self) -> QrCodesResource:
         """Create, list, update and delete QR codes."""
         return QrCodesResource(self)
+
+    # ------------------------------------------------------------------ bulk
+
+    def broadcast(
+        self,
+        rows: Iterable[Recipient | str] | AsyncIterable[Recipient | str],
+        *,
+        template: str | None = None,
+        language: str = "en_US",
+        message: Message | None = None,
+        concurrency: int | None = None,
+        journal: str | os.PathLike[str] | Journal | None = None,
+        campaign: str = "default",
+        resume: bool = False,
+        resend_unknown: bool = False,
+        retry_failed: bool = False,
+        on_progress: Callable[[BroadcastProgress], object] | None = None,
+        total: int | None = None,
+        drain_timeout: float = 30.0,
+    ) -> Broadcast:
+        """Send a template or message to many recipients; see :mod:`whatsapp_async.bulk`.
+
+        Iterate the result for each :class:`~whatsapp_async.bulk.SendOutcome`
+        as it is recorded, or await it for the
+        :class:`~whatsapp_async.bulk.BroadcastReport`. Nothing is sent before.
+
+        Args:
+            rows: Recipients (or bare numbers), sync or async, read lazily.
+            template: Template name; rows give its body variables in ``params``.
+            language: Template language code.
+            message: One message Struct for every row (instead of ``template``).
+            concurrency: Rows in flight at most; by default derived from the
+                throttle's rate and raised when sends turn out slow.
+            journal: SQLite file (or an open :class:`~whatsapp_async.journal.Journal`)
+                recording every recipient before and after its send.
+            campaign: Name of this broadcast inside the journal.
+            resume: Continue the campaign: recipients with an outcome are skipped.
+            resend_unknown: On resume, resend recipients whose send may or may
+                not have happened (in flight at a crash, or ``unknown``).
+            retry_failed: On resume, resend recipients the API refused before.
+            on_progress: Called with a :class:`~whatsapp_async.bulk.BroadcastProgress`
+                at most every 0.2 s and once at the end.
+            total: Row count for progress, when ``rows`` has no length.
+            drain_timeout: Seconds in-flight sends get to finish after a stop.
+
+        Returns:
+            The broadcast, not started yet.
+
+        Raises:
+            ConfigurationError: No phone number id, or conflicting arguments.
+            ValidationError: The template name or language is malformed.
+        """
+        from .bulk import Broadcast  # the engine and its journal load only when used
+
+        return Broadcast(
+            self, rows, template=template, language=language, message=message,
+            concurrency=concurrency, journal=journal, campaign=campaign, resume=resume,
+            resend_unknown=resend_unknown, retry_failed=retry_failed, on_progress=on_progress,
+            total=total, drain_timeout=drain_timeout,
+        )
 
 
 def _make_options(timeout: float, connect_timeout: float, retry: RetryPolicy) -> RequestOptions:

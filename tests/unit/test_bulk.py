@@ -1,0 +1,487 @@
+"""The broadcast engine, driven by a scripted send function (no HTTP)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from whatsapp_async import (
+    AuthenticationError,
+    ConfigurationError,
+    OutcomeUnknownError,
+    RecipientError,
+    ValidationError,
+    WhatsAppClient,
+)
+from whatsapp_async.bulk import (
+    Broadcast,
+    BroadcastProgress,
+    Recipient,
+    SendOutcome,
+    _NumberTable,
+    normalize_phone_number,
+)
+
+
+class Sent(msgspec.Struct, frozen=True):
+    message_id: str
+
+
+class Sender:
+    """A send function that records calls and fails on cue, per number."""
+
+    def __init__(self, faults: dict[str, BaseException] | None = None, delay: float = 0.0):
+        self.faults = faults or {}
+        self.delay = delay
+        self.calls: list[str] = []
+        self.active = 0
+        self.peak = 0
+        self.gate: asyncio.Event | None = None
+        self._wanted = 0
+        self._reached = asyncio.Event()
+
+    async def wait_active(self, n: int) -> None:
+        """Wait until ``n`` sends are in progress at once."""
+        self._wanted = n
+        if self.active < n:
+            self._reached.clear()
+            await self._reached.wait()
+
+    async def __call__(self, wa: WhatsAppClient, number: str, row: Recipient) -> Sent:
+        self.calls.append(number)
+        self.active += 1
+        self.peak = max(self.peak, self.active)
+        if self._wanted and self.active >= self._wanted:
+            self._reached.set()
+        try:
+            if self.gate is not None:
+                await self.gate.wait()
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            fault = self.faults.get(number)
+            if fault is not None:
+                raise fault
+            return Sent(f"wamid.{number[1:]}")
+        finally:
+            self.active -= 1
+
+
+def numbers(n: int, start: int = 0) -> list[str]:
+    return [f"+1555{i:07d}" for i in range(start, start + n)]
+
+
+@pytest.fixture
+async def wa() -> AsyncIterator[WhatsAppClient]:
+    async with WhatsAppClient("token", "1234567890", messages_per_second=1000) as client:
+        yield client
+
+
+def run(wa: WhatsAppClient, rows: Any, sender: Sender, **kwargs: Any) -> Broadcast:
+    return Broadcast(wa, rows, send=sender, **kwargs)
+
+
+async def collect(bc: Broadcast) -> list[SendOutcome]:
+    return [o async for o in bc]
+
+
+def recipient_error(code: int = 131026) -> RecipientError:
+    return RecipientError(status=400, code=code, message="undeliverable")
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("+1 (555) 123-4567", "+15551234567"),
+        (" +44 20 7946 0958 ", "+442079460958"),
+        ("15551234567", "+15551234567"),
+        ("+49.30.1234567", "+49301234567"),
+    ],
+)
+def test_numbers_are_normalised_to_e164(raw: str, expected: str) -> None:
+    assert normalize_phone_number(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "hello", "+0123456789", "0044207946095", "+12", "+1234567890123456", "12a45678"]
+)
+def test_malformed_numbers_are_refused(raw: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        normalize_phone_number(raw)
+    assert info.value.field == "to"
+
+
+def test_number_table_keeps_many_numbers_through_growth() -> None:
+    table = _NumberTable(bits=2)
+    keys = [15550000000 + i * 7919 for i in range(5000)]
+    for i, key in enumerate(keys):
+        table.set(key, 1 + i % 3)
+    assert len(table) == 5000
+    assert all(table.get(k) == 1 + i % 3 for i, k in enumerate(keys))
+    assert table.get(4) == 0
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+async def test_every_row_gets_exactly_one_outcome_and_the_report_counts_them(
+    wa: WhatsAppClient,
+) -> None:
+    rows = numbers(20)
+    bad = rows[3]
+    sender = Sender({bad: recipient_error()})
+    bc = run(wa, [*rows, "not a number", rows[0]], sender)
+    outcomes = await collect(bc)
+    assert len(outcomes) == 22
+    assert sorted(o.row for o in outcomes) == list(range(22))
+    status = Counter(o.status for o in outcomes)
+    report = bc.report
+    assert report is not None
+    assert (report.sent, report.failed, report.skipped, report.unknown) == (
+        status["sent"], status["failed"], status["skipped"], status["unknown"]
+    )
+    assert report.total == 22
+    assert (report.sent, report.failed, report.skipped) == (19, 1, 2)
+
+
+async def test_a_sent_row_carries_its_message_id(wa: WhatsAppClient) -> None:
+    [outcome] = await collect(run(wa, ["+15550000001"], Sender()))
+    assert (outcome.to, outcome.status, outcome.message_id) == (
+        "+15550000001", "sent", "wamid.15550000001"
+    )
+    assert outcome.error is None
+
+
+async def test_a_duplicate_recipient_is_sent_once_and_the_repeat_skipped(
+    wa: WhatsAppClient,
+) -> None:
+    sender = Sender()
+    outcomes = await collect(run(wa, ["+15550000001", "+1 555 000 0001"], sender))
+    assert sender.calls == ["+15550000001"]
+    repeat = next(o for o in outcomes if o.row == 1)
+    assert repeat.status == "skipped"
+    assert repeat.error is not None and repeat.error.type == "Duplicate"
+
+
+async def test_an_invalid_number_is_skipped_with_the_reason_and_the_run_goes_on(
+    wa: WhatsAppClient,
+) -> None:
+    sender = Sender()
+    outcomes = await collect(run(wa, ["12", "+15550000001"], sender))
+    invalid = next(o for o in outcomes if o.row == 0)
+    assert invalid.status == "skipped"
+    assert invalid.error is not None and invalid.error.type == "ValidationError"
+    assert sender.calls == ["+15550000001"]
+
+
+async def test_an_api_refusal_is_failed_with_its_code(wa: WhatsAppClient) -> None:
+    sender = Sender({"+15550000001": recipient_error(131026)})
+    bc = run(wa, ["+15550000001"], sender)
+    [outcome] = await collect(bc)
+    assert outcome.status == "failed"
+    assert outcome.error is not None and outcome.error.code == 131026
+    assert bc.report is not None and bc.report.errors == {"131026": 1}
+
+
+async def test_an_unknown_outcome_is_reported_unknown_and_not_resent(wa: WhatsAppClient) -> None:
+    sender = Sender({"+15550000001": OutcomeUnknownError("timed out", method="POST")})
+    [outcome] = await collect(run(wa, ["+15550000001"], sender))
+    assert outcome.status == "unknown"
+    assert outcome.error is not None and outcome.error.type == "OutcomeUnknownError"
+    assert sender.calls == ["+15550000001"]
+
+
+async def test_a_row_refused_by_validation_is_skipped(wa: WhatsAppClient) -> None:
+    sender = Sender({"+15550000001": ValidationError("template.name", "must not be empty")})
+    [outcome] = await collect(run(wa, ["+15550000001"], sender))
+    assert outcome.status == "skipped"
+    assert outcome.error is not None and "template.name" in outcome.error.message
+
+
+async def test_await_returns_the_report(wa: WhatsAppClient) -> None:
+    report = await run(wa, numbers(5), Sender())
+    assert (report.total, report.sent, report.ok) == (5, 5, True)
+
+
+async def test_a_broadcast_runs_once(wa: WhatsAppClient) -> None:
+    bc = run(wa, numbers(1), Sender())
+    await bc
+    with pytest.raises(RuntimeError, match="once"):
+        await bc
+
+
+async def test_async_iterables_are_accepted(wa: WhatsAppClient) -> None:
+    async def rows() -> AsyncIterator[Recipient]:
+        for n in numbers(10):
+            yield Recipient(n)
+
+    report = await run(wa, rows(), Sender())
+    assert report.sent == 10
+
+
+# --------------------------------------------------------------------------- laziness
+
+
+async def test_rows_are_read_lazily_and_concurrency_is_bounded(wa: WhatsAppClient) -> None:
+    pulled = 0
+
+    def rows() -> Iterator[str]:
+        nonlocal pulled
+        for n in numbers(1000):
+            pulled += 1
+            yield n
+
+    sender = Sender()
+    sender.gate = asyncio.Event()
+    bc = run(wa, rows(), sender, concurrency=7)
+    task = asyncio.ensure_future(bc.run())
+    for _ in range(50):
+        await asyncio.sleep(0)
+    assert sender.active == 7
+    assert pulled <= 8
+    sender.gate.set()
+    report = await task
+    assert report.sent == 1000
+    assert sender.peak == 7
+
+
+# --------------------------------------------------------------------------- stopping
+
+
+async def test_stop_takes_no_more_rows_and_lets_in_flight_sends_finish(
+    wa: WhatsAppClient,
+) -> None:
+    sender = Sender()
+    sender.gate = asyncio.Event()
+    bc = run(wa, numbers(100), sender, concurrency=5)
+    task = asyncio.ensure_future(bc.run())
+    await sender.wait_active(5)
+    bc.stop()
+    sender.gate.set()
+    report = await task
+    assert (report.total, report.sent, report.cancelled) == (5, 5, True)
+
+
+async def test_cancelling_the_awaiting_task_returns_the_report(wa: WhatsAppClient) -> None:
+    sender = Sender()
+    sender.gate = asyncio.Event()
+    task = asyncio.ensure_future(run(wa, numbers(100), sender, concurrency=3).run())
+    await sender.wait_active(3)
+    task.cancel()
+    await asyncio.sleep(0)
+    sender.gate.set()
+    report = await task
+    assert report.cancelled
+    assert report.sent == 3
+
+
+async def test_sends_stuck_past_the_drain_timeout_are_cancelled_and_recorded(
+    wa: WhatsAppClient,
+) -> None:
+    sender = Sender()
+    sender.gate = asyncio.Event()  # never set: the sends hang
+    bc = run(wa, numbers(10), sender, concurrency=2, drain_timeout=0.01)
+    task = asyncio.ensure_future(bc.run())
+    await sender.wait_active(2)
+    bc.stop()
+    report = await task
+    assert report.total == 2
+    # The scripted sender makes no HTTP attempt, so nothing can have gone out.
+    assert report.skipped == 2
+    assert report.errors == {"Stopped": 2}
+
+
+async def test_a_fatal_error_stops_the_run(wa: WhatsAppClient) -> None:
+    expired = AuthenticationError(status=401, code=190, message="token expired")
+    sender = Sender(dict.fromkeys(numbers(50), expired))
+    report = await run(wa, numbers(50), sender, concurrency=1)
+    assert report.cancelled
+    assert report.stop_reason is not None and "AuthenticationError" in report.stop_reason
+    assert report.failed == len(sender.calls) < 50
+
+
+async def test_breaking_out_of_the_stream_inside_async_with_records_the_run(
+    wa: WhatsAppClient,
+) -> None:
+    bc = run(wa, numbers(100), Sender(delay=0.001), concurrency=4)
+    async with bc:
+        async for _ in bc:
+            break
+    assert bc.report is not None
+    assert bc.report.cancelled
+    assert 1 <= bc.report.total <= 100
+
+
+# --------------------------------------------------------------------------- progress
+
+
+async def test_progress_is_reported_and_ends_with_the_final_counts(wa: WhatsAppClient) -> None:
+    snapshots: list[BroadcastProgress] = []
+    await run(wa, numbers(30), Sender(), on_progress=snapshots.append, progress_interval=0)
+    assert snapshots[-1].done == 30
+    assert snapshots[-1].sent == 30
+    assert snapshots[-1].total == 30
+    assert [s.done for s in snapshots] == sorted(s.done for s in snapshots)
+
+
+# --------------------------------------------------------------------------- journal
+
+
+async def test_a_pending_entry_is_durable_before_the_send(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    db = tmp_path / "run.db"
+    seen: list[tuple[str, str]] = []
+
+    async def send(client: WhatsAppClient, number: str, row: Recipient) -> Sent:
+        conn = sqlite3.connect(db)
+        try:
+            seen.extend(conn.execute("SELECT recipient, status FROM outcomes").fetchall())
+        finally:
+            conn.close()
+        return Sent("wamid.1")
+
+    await Broadcast(wa, ["+15550000001"], send=send, journal=db)
+    assert seen == [("+15550000001", "pending")]
+
+
+def journal_rows(db: Path) -> dict[str, str]:
+    conn = sqlite3.connect(db)
+    try:
+        return dict(conn.execute("SELECT recipient, status FROM outcomes").fetchall())
+    finally:
+        conn.close()
+
+
+async def test_every_outcome_is_journaled(wa: WhatsAppClient, tmp_path: Path) -> None:
+    db = tmp_path / "run.db"
+    sender = Sender({"+15550000002": recipient_error()})
+    await run(wa, [*numbers(3), "bad"], sender, journal=db)
+    assert journal_rows(db) == {
+        "+15550000000": "sent", "+15550000001": "sent", "+15550000002": "failed",
+        "bad": "skipped",
+    }
+
+
+async def test_a_second_run_on_a_used_campaign_needs_resume(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    db = tmp_path / "run.db"
+    await run(wa, numbers(2), Sender(), journal=db)
+    with pytest.raises(ConfigurationError, match="resume=True"):
+        await run(wa, numbers(2), Sender(), journal=db)
+
+
+async def test_resume_without_a_journal_is_refused(wa: WhatsAppClient) -> None:
+    with pytest.raises(ConfigurationError, match="journal"):
+        await run(wa, numbers(2), Sender(), resume=True)
+
+
+def seed_journal(db: Path, states: dict[str, str]) -> None:
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.executescript(
+            "CREATE TABLE IF NOT EXISTS outcomes (campaign TEXT NOT NULL, recipient TEXT NOT "
+            "NULL, row INTEGER, status TEXT NOT NULL, message_id TEXT, error_code INTEGER, "
+            "error_type TEXT, error_message TEXT, attempts INTEGER NOT NULL DEFAULT 0, "
+            "updated_at REAL NOT NULL, PRIMARY KEY (campaign, recipient)) WITHOUT ROWID;"
+        )
+        conn.executemany(
+            "INSERT INTO outcomes (campaign, recipient, row, status, updated_at) "
+            "VALUES ('default', ?, ?, ?, 0)",
+            [(r, i, s) for i, (r, s) in enumerate(states.items())],
+        )
+    conn.close()
+
+
+async def test_resume_skips_recipients_with_a_final_outcome(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    db = tmp_path / "run.db"
+    seed_journal(db, {"+15550000000": "sent", "+15550000001": "failed"})
+    sender = Sender()
+    outcomes = await collect(run(wa, numbers(3), sender, journal=db, resume=True))
+    assert sender.calls == ["+15550000002"]
+    assert {o.to: o.status for o in outcomes} == {
+        "+15550000000": "skipped", "+15550000001": "skipped", "+15550000002": "sent",
+    }
+
+
+async def test_resume_reports_rows_in_flight_at_the_crash_as_unknown_and_does_not_resend(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    db = tmp_path / "run.db"
+    seed_journal(db, {"+15550000000": "pending"})
+    sender = Sender()
+    [outcome] = await collect(run(wa, numbers(1), sender, journal=db, resume=True))
+    assert outcome.status == "unknown"
+    assert outcome.error is not None and outcome.error.type == "Interrupted"
+    assert sender.calls == []
+    assert journal_rows(db) == {"+15550000000": "unknown"}
+
+
+async def test_resend_unknown_opts_in_to_resending_rows_in_flight_at_the_crash(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    db = tmp_path / "run.db"
+    seed_journal(db, {"+15550000000": "pending", "+15550000001": "unknown"})
+    sender = Sender()
+    await run(wa, numbers(2), sender, journal=db, resume=True, resend_unknown=True)
+    assert sorted(sender.calls) == numbers(2)
+
+
+async def test_retry_failed_resends_refused_rows_on_resume(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    db = tmp_path / "run.db"
+    seed_journal(db, {"+15550000000": "failed", "+15550000001": "sent"})
+    sender = Sender()
+    await run(wa, numbers(2), sender, journal=db, resume=True, retry_failed=True)
+    assert sender.calls == ["+15550000000"]
+
+
+async def test_a_row_stopped_before_sending_is_not_final_in_the_journal(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    db = tmp_path / "run.db"
+    sender = Sender()
+    sender.gate = asyncio.Event()
+    bc = run(wa, numbers(1), sender, journal=db, drain_timeout=0.01)
+    task = asyncio.ensure_future(bc.run())
+    await sender.wait_active(1)
+    bc.stop()
+    await task
+    # Nothing went out, so a resumed run should send it.
+    assert journal_rows(db) == {}
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"template": "t", "message": Sent("x")}, "not both"),
+        ({"concurrency": 0}, "concurrency"),
+    ],
+)
+def test_bad_arguments_are_refused(wa: WhatsAppClient, kwargs: dict[str, Any], match: str) -> None:
+    with pytest.raises(ConfigurationError, match=match):
+        Broadcast(wa, [], **kwargs)
+
+
+def test_a_client_without_a_number_cannot_broadcast() -> None:
+    with pytest.raises(ConfigurationError, match="phone number"):
+        Broadcast(WhatsAppClient("token"), [])
+
+
+_unused: Callable[..., Awaitable[Any]] | None = None
