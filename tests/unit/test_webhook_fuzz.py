@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -9,7 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
-from whatsapp_async.webhooks import InvalidPayloadError, Notification, parse_notification
+from whatsapp_async.webhooks import (
+    InvalidPayloadError,
+    MessageEvent,
+    Notification,
+    WebhookRouter,
+    parse_notification,
+    sign,
+)
 
 PAYLOADS = [
     json.loads(p.read_text(encoding="utf-8"))
@@ -124,3 +132,21 @@ def test_fixture_messages_with_random_type(data: st.DataObject) -> None:
     message["type"] = data.draw(st.text(max_size=12) | st.sampled_from(
         ["image", "audio", "interactive", "order", "system", "unsupported", "unknown"]))
     parses_or_refuses(json.dumps(payload).encode())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(st.binary(max_size=200), json_values.map(lambda v: json.dumps(v).encode()),
+                 st.sampled_from(RAW)))
+def test_router_answers_any_signed_body_with_200_or_400(raw: bytes) -> None:
+    async def scenario() -> int:
+        router = WebhookRouter(app_secret="fuzz")
+
+        @router.on_message
+        async def handler(event: MessageEvent) -> None:
+            _ = (event.text, event.sender, event.phone_number_id)
+
+        status = (await router.handle(raw, sign(raw, "fuzz"))).status
+        await router.aclose()
+        return status
+
+    assert asyncio.run(scenario()) in (200, 400)

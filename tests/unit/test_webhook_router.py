@@ -466,3 +466,38 @@ async def test_reply_without_a_client_is_a_configuration_error() -> None:
     event = await event_for(TEXT, None)
     with pytest.raises(ConfigurationError, match="client"):
         await event.reply_text("hi")
+
+
+async def test_max_concurrency_limits_handlers_running_at_once() -> None:
+    router = WebhookRouter(app_secret=SECRET, max_concurrency=1)
+    running: list[int] = []
+    peak: list[int] = []
+
+    @router.on_message
+    async def slow(event: MessageEvent) -> None:
+        running.append(1)
+        peak.append(len(running))
+        await asyncio.sleep(0)
+        running.pop()
+
+    assert await post(router, BATCH) == 200
+    assert len(peak) == 3 and max(peak) == 1
+
+
+def test_max_concurrency_below_one_is_refused() -> None:
+    with pytest.raises(ConfigurationError):
+        WebhookRouter(app_secret=SECRET, max_concurrency=0)
+
+
+async def test_handler_may_join_the_router_without_waiting_for_itself(
+    router: WebhookRouter,
+) -> None:
+    joined: list[bool] = []
+
+    @router.on_message
+    async def impatient(event: MessageEvent) -> None:
+        await router.join()
+        joined.append(True)
+
+    await post(router, TEXT)
+    assert joined == [True]

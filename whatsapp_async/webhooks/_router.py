@@ -124,9 +124,17 @@ class WebhookRouter:
         dedupe_size: How many recent message ids and (status id, status)
             pairs to remember to drop redeliveries; 0 turns dedupe off.
         max_body_size: Larger bodies are refused with 413 (Meta's cap is 3 MB).
+        max_concurrency: At most this many handlers run at once (the others
+            wait their turn); None does not limit. Meta asks for fast handlers
+            and a big batch can hold 1,000 updates.
+
+    Attributes:
+        client: The client replies go through; may be set after construction
+            (e.g. once the app has opened it).
+        max_body_size: The body size cap in bytes.
 
     Raises:
-        ConfigurationError: ``app_secret`` is empty or a size is negative.
+        ConfigurationError: ``app_secret`` is empty or a limit is out of range.
     """
 
     def __init__(
@@ -137,11 +145,14 @@ class WebhookRouter:
         client: WhatsAppClient | None = None,
         dedupe_size: int = 10_000,
         max_body_size: int = MAX_BODY_SIZE,
+        max_concurrency: int | None = None,
     ) -> None:
         if not app_secret:
             raise ConfigurationError("app_secret must not be empty")
         if dedupe_size < 0 or max_body_size < 0:
             raise ConfigurationError("dedupe_size and max_body_size must be >= 0")
+        if max_concurrency is not None and max_concurrency < 1:
+            raise ConfigurationError("max_concurrency must be >= 1 or None")
         self._app_secret = app_secret
         self._verify_token = verify_token or None
         self.client = client
@@ -153,6 +164,10 @@ class WebhookRouter:
         self._change_routes: list[_ChangeRoute] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
+        self._max_concurrency = max_concurrency
+        # Created lazily: a Semaphore made outside a running loop binds to the wrong one
+        # on Python 3.10 (routers are usually built at import time).
+        self._slots: asyncio.Semaphore | None = None
 
     def __repr__(self) -> str:
         return (
@@ -431,15 +446,22 @@ class WebhookRouter:
         return started
 
     def _spawn(self, handler: Callable[[Any], Awaitable[Any]], event: object, what: str) -> int:
+        if self._max_concurrency is not None and self._slots is None:
+            self._slots = asyncio.Semaphore(self._max_concurrency)
         task = asyncio.get_running_loop().create_task(self._run(handler, event, what))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return 1
 
-    @staticmethod
-    async def _run(handler: Callable[[Any], Awaitable[Any]], event: object, what: str) -> None:
+    async def _run(
+        self, handler: Callable[[Any], Awaitable[Any]], event: object, what: str
+    ) -> None:
         try:
-            await handler(event)
+            if self._slots is None:
+                await handler(event)
+            else:
+                async with self._slots:
+                    await handler(event)
         except Exception:
             # Isolated on purpose: the endpoint already answered 200 and other
             # handlers must not notice. Ids only: message content is personal data.
@@ -449,8 +471,13 @@ class WebhookRouter:
 
     async def join(self) -> None:
         """Wait until no handler task is running (including ones started meanwhile)."""
-        while self._tasks:
-            await asyncio.wait(set(self._tasks))
+        while others := self._others():
+            await asyncio.wait(others)
+
+    def _others(self) -> set[asyncio.Task[None]]:
+        # A handler that awaits join() or aclose() must not wait for itself.
+        current = asyncio.current_task()
+        return {task for task in self._tasks if task is not current}
 
     async def aclose(self, timeout: float | None = 10.0) -> None:
         """Stop accepting notifications and wait for running handlers.
@@ -462,7 +489,7 @@ class WebhookRouter:
             timeout: Seconds to wait for handlers; None waits without limit.
         """
         self._closed = True
-        pending = set(self._tasks)
+        pending = self._others()
         if not pending:
             return
         _, still_running = await asyncio.wait(pending, timeout=timeout)
