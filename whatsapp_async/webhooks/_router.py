@@ -384,7 +384,10 @@ class WebhookRouter:
         """Start the matching handlers for every new update in ``notification``.
 
         Use it directly when notifications reach you another way (a queue);
-        no signature is checked here.
+        no signature is checked here. Call it inside the running event loop.
+
+        Args:
+            notification: A parsed notification (:func:`parse_notification`).
 
         Returns:
             How many handler tasks were started.
