@@ -456,3 +456,34 @@ def test_formatting_never_changes_the_number_sent(
     written = ("+" if plus else "") + "".join(chars)
 
     assert normalize_phone_number("to", written) == "+" + digits
+
+
+# --------------------------------------------------------------------------- 4. fast path
+
+
+@given(
+    kind=st.sampled_from(["header", "body", "button"]),
+    text_max=st.sampled_from([60, 1024]),
+    params=st.lists(st.one_of(
+        st.builds(TextParameter, text=st.text(max_size=70),
+                  parameter_name=optional(st.text(max_size=3))),
+        st.builds(PayloadParameter, payload=st.text(max_size=30)),
+        st.builds(CouponCodeParameter, coupon_code=st.text(max_size=20)),
+        st.builds(DateTimeParameter, date_time=st.builds(DateTime, fallback_value=texts(5))),
+    ), max_size=4),
+)
+def test_the_cheap_check_never_passes_what_the_full_check_refuses(
+    kind: str, text_max: int, params: list[Any]
+) -> None:
+    # Template validation tries a cheap inline test first and explains with the
+    # full check only when it fails; the cheap test must never be more lenient.
+    component: Any
+    if kind == "header":
+        component = HeaderComponent(parameters=params)
+    elif kind == "body":
+        component = BodyComponent(parameters=params)
+    else:
+        component = ButtonComponent(sub_type="url", index="0", parameters=params)
+
+    if component._plainly_valid(text_max):
+        component._check_parameters("template.components[0]", text_max)
