@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Literal, TypeAlias
 
@@ -155,8 +156,9 @@ TEMPLATE_HEADER_TEXT_MAX = 60
 TEMPLATE_BODY_TEXT_MAX = 1024
 TEMPLATE_BODY_ONLY_TEXT_MAX = 32768
 COUPON_CODE_MAX = 15
-_PAYLOAD_MAX = 1000
-_BUTTON_TEXT_MAX = 2000
+# Fields Meta gives no length limit for: only "a non-empty string" is checked,
+# so the library never refuses what the API would take.
+_NO_LIMIT = sys.maxsize
 BIZ_OPAQUE_CALLBACK_DATA_MAX = 512
 
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]{2,4})?")
@@ -187,7 +189,7 @@ def _id(path: str, value: object) -> None:
 
 def _items(path: str, value: object, kind: type, *, minimum: int, maximum: int | None) -> list[Any]:
     if not isinstance(value, (list, tuple)):
-        raise ValidationError(path, f"must be a list of {kind.__name__}")
+        raise ValidationError(path, f"must be a list of {kind.__name__.lstrip('_')}")
     n = len(value)
     if n < minimum:
         raise ValidationError(path, f"must have at least {minimum} item(s), got {n}")
@@ -196,7 +198,8 @@ def _items(path: str, value: object, kind: type, *, minimum: int, maximum: int |
     for i, item in enumerate(value):
         if not isinstance(item, kind):
             raise ValidationError(
-                f"{path}[{i}]", f"must be a {kind.__name__}, got {type(item).__name__}"
+                f"{path}[{i}]",
+                f"must be a {kind.__name__.lstrip('_')}, got {type(item).__name__}",
             )
     return list(value)
 
@@ -332,7 +335,7 @@ class Document(_Media, kw_only=True):
 
     def _check_media(self, path: str, *, caption: bool) -> None:
         super()._check_media(path, caption=caption)
-        _optional_text(f"{path}.filename", self.filename, 240)
+        _optional_text(f"{path}.filename", self.filename, _NO_LIMIT)
 
 
 class Sticker(_Media, kw_only=True):
@@ -364,8 +367,8 @@ class Location(_Message, kw_only=True):
     def _check(self, path: str) -> None:
         _coordinate(f"{path}.latitude", self.latitude, 90.0)
         _coordinate(f"{path}.longitude", self.longitude, 180.0)
-        _optional_text(f"{path}.name", self.name, 1000)
-        _optional_text(f"{path}.address", self.address, 1000)
+        _optional_text(f"{path}.name", self.name, _NO_LIMIT)
+        _optional_text(f"{path}.address", self.address, _NO_LIMIT)
 
 
 def _coordinate(path: str, value: object, bound: float) -> None:
@@ -392,7 +395,7 @@ class ContactName(_Wire, kw_only=True):
     suffix: str | UnsetType = UNSET
 
     def _check(self, path: str) -> None:
-        _text(f"{path}.formatted_name", self.formatted_name, 1000)
+        _text(f"{path}.formatted_name", self.formatted_name, _NO_LIMIT)
         parts = ("first_name", "last_name", "middle_name", "prefix", "suffix")
         given = [p for p in parts if getattr(self, p) is not UNSET]
         if not given:
@@ -401,7 +404,7 @@ class ContactName(_Wire, kw_only=True):
                 "suffix besides formatted_name"
             )
         for part in given:
-            _text(f"{path}.{part}", getattr(self, part), 1000)
+            _text(f"{path}.{part}", getattr(self, part), _NO_LIMIT)
 
 
 class ContactAddress(_Wire, kw_only=True):
@@ -417,7 +420,7 @@ class ContactAddress(_Wire, kw_only=True):
 
     def _check(self, path: str) -> None:
         for part in ("street", "city", "state", "zip", "country", "country_code"):
-            _optional_text(f"{path}.{part}", getattr(self, part), 1000)
+            _optional_text(f"{path}.{part}", getattr(self, part), _NO_LIMIT)
         if self.type is not UNSET:
             check_choice(f"{path}.type", self.type, _CONTACT_KINDS)
 
@@ -446,7 +449,7 @@ class ContactOrg(_Wire, kw_only=True):
 
     def _check(self, path: str) -> None:
         for part in ("company", "department", "title"):
-            _optional_text(f"{path}.{part}", getattr(self, part), 1000)
+            _optional_text(f"{path}.{part}", getattr(self, part), _NO_LIMIT)
 
 
 class ContactPhone(_Wire, kw_only=True):
@@ -463,7 +466,7 @@ class ContactPhone(_Wire, kw_only=True):
     wa_id: str | UnsetType = UNSET
 
     def _check(self, path: str) -> None:
-        _text(f"{path}.phone", self.phone, 64)
+        _text(f"{path}.phone", self.phone, _NO_LIMIT)
         if self.type is not UNSET:
             check_choice(f"{path}.type", self.type, _PHONE_KINDS)
         if self.wa_id is not UNSET:
@@ -940,8 +943,8 @@ class FlowAction(_Wire, tag_field="name", tag="flow", kw_only=True):
         if p.flow_id is not UNSET:
             _id(f"{where}.flow_id", p.flow_id)
         else:
-            _text(f"{where}.flow_name", p.flow_name, 200)
-        _optional_text(f"{where}.flow_token", p.flow_token, 1000)
+            _text(f"{where}.flow_name", p.flow_name, _NO_LIMIT)
+        _optional_text(f"{where}.flow_token", p.flow_token, _NO_LIMIT)
         if p.mode is not UNSET:
             check_choice(f"{where}.mode", p.mode, ("draft", "published"))
         if p.flow_action is not UNSET:
@@ -950,7 +953,7 @@ class FlowAction(_Wire, tag_field="name", tag="flow", kw_only=True):
         if payload is not UNSET:
             at = f"{where}.flow_action_payload"
             _struct(at, payload, FlowActionPayload)
-            _optional_text(f"{at}.screen", payload.screen, 200)
+            _optional_text(f"{at}.screen", payload.screen, _NO_LIMIT)
             if payload.data is not UNSET and not (
                 isinstance(payload.data, dict) and payload.data
             ):
@@ -1275,20 +1278,16 @@ Parameter: TypeAlias = (
     TextParameter | CurrencyParameter | DateTimeParameter | ImageParameter | VideoParameter |
     DocumentParameter | LocationParameter | PayloadParameter | CouponCodeParameter
 )
-_PARAMETERS = (
-    TextParameter, CurrencyParameter, DateTimeParameter, ImageParameter, VideoParameter,
-    DocumentParameter, LocationParameter, PayloadParameter, CouponCodeParameter,
-)
 
 
 def _check_parameter(path: str, p: object, text_max: int) -> None:
     if isinstance(p, TextParameter):
         _text(f"{path}.text", p.text, text_max)
-        _optional_text(f"{path}.parameter_name", p.parameter_name, 200)
+        _optional_text(f"{path}.parameter_name", p.parameter_name, _NO_LIMIT)
     elif isinstance(p, CurrencyParameter):
         at = f"{path}.currency"
         _struct(at, p.currency, Currency)
-        _text(f"{at}.fallback_value", p.currency.fallback_value, 1000)
+        _text(f"{at}.fallback_value", p.currency.fallback_value, _NO_LIMIT)
         if not isinstance(p.currency.code, str) or not _CURRENCY_CODE.fullmatch(p.currency.code):
             raise ValidationError(f"{at}.code", "must be an ISO 4217 code such as 'USD'")
         amount = p.currency.amount_1000
@@ -1296,7 +1295,7 @@ def _check_parameter(path: str, p: object, text_max: int) -> None:
             raise ValidationError(f"{at}.amount_1000", "must be an integer (the amount × 1000)")
     elif isinstance(p, DateTimeParameter):
         _struct(f"{path}.date_time", p.date_time, DateTime)
-        _text(f"{path}.date_time.fallback_value", p.date_time.fallback_value, 1000)
+        _text(f"{path}.date_time.fallback_value", p.date_time.fallback_value, _NO_LIMIT)
     elif isinstance(p, ImageParameter):
         _struct(f"{path}.image", p.image, Image)
         p.image._check_media(f"{path}.image", caption=False)
@@ -1310,7 +1309,7 @@ def _check_parameter(path: str, p: object, text_max: int) -> None:
         _struct(f"{path}.location", p.location, Location)
         p.location._check(f"{path}.location")
     elif isinstance(p, PayloadParameter):
-        _text(f"{path}.payload", p.payload, _PAYLOAD_MAX)
+        _text(f"{path}.payload", p.payload, _NO_LIMIT)
     elif isinstance(p, CouponCodeParameter):
         _text(f"{path}.coupon_code", p.coupon_code, COUPON_CODE_MAX)
 
@@ -1356,7 +1355,7 @@ class _Component(_Wire, tag_field="type", kw_only=True):
                     return False
             elif kind is PayloadParameter:
                 payload = p.payload  # type: ignore[union-attr]
-                if type(payload) is not str or not 0 < len(payload) <= _PAYLOAD_MAX:
+                if type(payload) is not str or not 0 < len(payload) <= _NO_LIMIT:
                     return False
             else:
                 return False
@@ -1452,7 +1451,7 @@ class Template(_Message, kw_only=True):
             elif isinstance(c, HeaderComponent):
                 text_max = TEMPLATE_HEADER_TEXT_MAX
             elif isinstance(c, ButtonComponent):
-                text_max = _BUTTON_TEXT_MAX
+                text_max = _NO_LIMIT
                 sub_type, index = c.sub_type, c.index
                 if sub_type not in _BUTTON_SUB_TYPES:
                     check_choice(f"{path}.components[{i}].sub_type", sub_type, _BUTTON_SUB_TYPES)
