@@ -1,6 +1,7 @@
 """whatsapp-async: an asyncio-native client for Meta's WhatsApp Cloud API."""
 
 from ._version import __version__
+from .bulk import BroadcastReport, Recipient, SendOutcome
 from .client import WhatsAppClient
 from .errors import (
     APIError,
@@ -74,6 +75,7 @@ __all__ = [
     "AppRateLimitError",
     "Audio",
     "AuthenticationError",
+    "BroadcastReport",
     "BusinessProfile",
     "ClientClosedError",
     "ConfigurationError",
@@ -105,12 +107,14 @@ __all__ = [
     "QrCode",
     "RateLimitError",
     "Reaction",
+    "Recipient",
     "RecipientError",
     "RegistrationError",
     "RegistrationRateLimitError",
     "ReplyButtons",
     "RequestTimeout",
     "RetryPolicy",
+    "SendOutcome",
     "SentMessage",
     "ServerError",
     "SpamRateLimitError",

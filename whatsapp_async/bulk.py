@@ -58,6 +58,7 @@ from .errors import (
     PolicyError,
     SpamRateLimitError,
     TemplateError,
+    ThrottleUnavailableError,
     TransportError,
     ValidationError,
     WhatsAppError,
@@ -78,6 +79,7 @@ __all__ = [
     "SendError",
     "SendOutcome",
     "normalize_phone_number",
+    "template_message",
 ]
 
 log = logging.getLogger("whatsapp_async")
@@ -885,6 +887,12 @@ class Broadcast:
             outcome = SendOutcome(number, status, None, _error_of(exc), counter.count, index)
             if self._stop_on_fatal and _is_fatal(exc):
                 self.stop(f"{type(exc).__name__}: {exc}")
+        except (ThrottleUnavailableError, ClientClosedError) as exc:
+            # Refused before the request: nothing went out, and every later row would
+            # fail the same way. Stop, and leave the row for a resumed run.
+            outcome = SendOutcome(number, "skipped", None, _error_of(exc), counter.count, index)
+            forget = True
+            self.stop(f"{type(exc).__name__}: {exc}")
         except WhatsAppError as exc:
             outcome = SendOutcome(number, "failed", None, _error_of(exc), counter.count, index)
             if self._stop_on_fatal and _is_fatal(exc):
@@ -905,7 +913,7 @@ class Broadcast:
         message = recipient.message
         if message is None:
             if self._template is not None:
-                message = _template_message(self._template, recipient.params)
+                message = template_message(self._template, recipient.params)
             elif self._message is not None:
                 if recipient.params is not None:
                     raise ValidationError("params", "parameters need template=, not message=")
@@ -1036,10 +1044,19 @@ def _message_id_of(sent: Any) -> str | None:
     return None
 
 
-def _template_message(
+def template_message(
     template: Template, params: Sequence[str] | Mapping[str, str] | None
 ) -> Template:
-    """``template`` with ``params`` as its body variables."""
+    """``template`` with ``params`` as its body text variables.
+
+    Args:
+        template: Name and language (its components are replaced).
+        params: A sequence for ``{{1}}``, ``{{2}}``...; or a mapping with keys
+            ``"1"``, ``"2"``... (positional) or parameter names (named variables).
+
+    Raises:
+        ValidationError: Positional keys with gaps, or a lone string.
+    """
     if params is None:
         return template
     if isinstance(params, str):

@@ -1,0 +1,267 @@
+"""The ``whatsapp-async`` command: CSV checks, broadcast, one-off sends, demo, sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from whatsapp_async.cli import CsvInputError, main, read_recipients, scan_csv
+from whatsapp_async.testing import FakeCloudAPI, Fault
+
+
+class ThreadedFake:
+    """A FakeCloudAPI on its own loop in a thread, so the CLI can run asyncio.run()."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.fake = FakeCloudAPI(messages_per_second=5000, pair_limit=None)
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    def __enter__(self) -> FakeCloudAPI:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self.fake.start(), self.loop).result(30)
+        return self.fake
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.fake.aclose(), self.loop).result(30)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(30)
+        self.loop.close()
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCloudAPI]:
+    with ThreadedFake() as server:
+        monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", server.access_token)
+        monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", server.phone_number_id)
+        monkeypatch.setenv("WHATSAPP_BASE_URL", server.base_url)
+        yield server
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def recipients(tmp_path: Path) -> Path:
+    return write_csv(tmp_path / "people.csv", [
+        ["phone", "name", "code"],
+        ["+15550000001", "Ana", "A1"],
+        ["+1 555 000 0002", "Ben", "B2"],
+        ["+15550000003", "Chloe", "C3"],
+    ])
+
+
+def broadcast(csv_path: Path, *extra: str) -> int:
+    return main([
+        "broadcast", str(csv_path), "--template", "spring_sale", "--param", "name",
+        "--param", "code", "--quiet", "--plain", *extra,
+    ])
+
+
+# --------------------------------------------------------------------------- CSV checks
+
+
+def test_a_good_csv_is_counted_and_read_lazily(recipients: Path) -> None:
+    assert scan_csv(recipients, phone_column="phone", params=["name"]) == 3
+    rows = read_recipients(recipients, phone_column="phone", params=["name", "code"])
+    first = next(rows)
+    assert (first.to, first.params) == ("+15550000001", ["Ana", "A1"])
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b"", "empty"),
+        (b"phone,name\n", "no data rows"),
+        (b"number,name\n+15550000001,Ana\n", "no column 'phone'"),
+        (b"phone,nom\n+15550000001,Ana\n", "no column 'name'"),
+        (b"phone,name\n+15550000001,Ana,extra\n", "line 2: 3 fields"),
+        (b"phone,name\n+15550000001\n", "line 2: 1 fields"),
+        (b"phone,name\n+15550000001,\n", "'name' is empty"),
+        ("phone,name\n+15550000001,Jos\u00e9\n".encode("latin-1"), "not valid UTF-8"),
+    ],
+)
+def test_bad_csv_input_is_refused_with_a_clear_reason(
+    tmp_path: Path, content: bytes, match: str
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(CsvInputError, match=match):
+        scan_csv(path, phone_column="phone", params=["name"])
+
+
+def test_a_missing_csv_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(CsvInputError, match="no such file"):
+        scan_csv(tmp_path / "nope.csv", phone_column="phone", params=[])
+
+
+def test_a_byte_order_mark_is_tolerated(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbfphone,name\r\n+15550000001,Ana\r\n")
+    assert scan_csv(path, phone_column="phone", params=["name"]) == 1
+
+
+# --------------------------------------------------------------------------- broadcast
+
+
+def test_broadcast_sends_the_template_with_each_rows_parameters(
+    fake: FakeCloudAPI, recipients: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert broadcast(recipients) == 0
+    assert [m.to for m in fake.sent] == ["+15550000001", "+15550000002", "+15550000003"]
+    params = fake.sent[1].body["template"]["components"][0]["parameters"]
+    assert [p["text"] for p in params] == ["Ben", "B2"]
+    assert "sent 3" in capsys.readouterr().out
+
+
+def test_bad_csv_exits_2_and_sends_nothing(
+    fake: FakeCloudAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_csv(tmp_path / "short.csv", [
+        ["phone", "name", "code"], ["+15550000001", "Ana", "A1"], ["+15550000002", "Ben"],
+    ])
+    assert broadcast(path) == 2
+    err = capsys.readouterr().err
+    assert "line 3" in err and "nothing was sent" in err
+    assert fake.sent == []
+
+
+def test_failed_rows_exit_1_and_land_in_the_failures_csv(
+    fake: FakeCloudAPI, recipients: Path, tmp_path: Path
+) -> None:
+    fake.inject(Fault.error(131026))
+    failures = tmp_path / "failures.csv"
+    assert broadcast(recipients, "--failures", str(failures), "--concurrency", "1") == 1
+    with failures.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["phone"], r["status"], r["error_code"]) for r in rows] == [
+        ("+15550000001", "failed", "131026")
+    ]
+
+
+def test_dry_run_validates_everything_and_sends_nothing(
+    fake: FakeCloudAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_csv(tmp_path / "people.csv", [
+        ["phone", "name", "code"], ["+15550000001", "Ana", "A1"], ["not-a-number", "Ben", "B"],
+    ])
+    assert broadcast(path, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "would send 1" in out and "skip 1" in out
+    assert fake.sent == []
+
+
+def test_a_journaled_campaign_resumes_without_resending(
+    fake: FakeCloudAPI, recipients: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = str(tmp_path / "run.db")
+    assert broadcast(recipients, "--journal", journal) == 0
+    assert broadcast(recipients, "--journal", journal, "--resume") == 0
+    assert len(fake.sent) == 3
+    assert "skipped 3" in capsys.readouterr().out
+
+
+def test_a_used_journal_without_resume_is_refused(
+    fake: FakeCloudAPI, recipients: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = str(tmp_path / "run.db")
+    broadcast(recipients, "--journal", journal)
+    capsys.readouterr()
+    assert broadcast(recipients, "--journal", journal) == 2
+    assert "resume" in capsys.readouterr().err
+
+
+def test_missing_credentials_are_a_clear_error(
+    recipients: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert broadcast(recipients) == 2
+    assert "WHATSAPP_ACCESS_TOKEN" in capsys.readouterr().err
+
+
+def test_redis_url_without_the_redis_extra_is_a_clear_error(
+    recipients: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "whatsapp_async._redis_throttle", None)
+    assert broadcast(recipients, "--sandbox", "--redis-url", "redis://127.0.0.1:1/0") == 2
+    assert "redis extra" in capsys.readouterr().err
+
+
+def test_sandbox_broadcast_needs_no_credentials(
+    recipients: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("WHATSAPP_ACCESS_TOKEN", raising=False)
+    assert broadcast(recipients, "--sandbox", "--rate", "1000") == 0
+    assert "sent 3" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- other commands
+
+
+def test_send_text(fake: FakeCloudAPI, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["send", "text", "--to", "+15550000009", "--body", "Hello"]) == 0
+    assert fake.sent[0].text == "Hello"
+    assert fake.sent[0].id in capsys.readouterr().out
+
+
+def test_send_template_with_parameters(fake: FakeCloudAPI) -> None:
+    code = main(["send", "template", "--to", "+15550000009", "--template", "order_update",
+                 "--param", "Ana", "--param", "42"])
+    assert code == 0
+    template = fake.sent[0].body["template"]
+    assert [p["text"] for p in template["components"][0]["parameters"]] == ["Ana", "42"]
+
+
+def test_send_image_needs_exactly_one_source(
+    fake: FakeCloudAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["send", "image", "--to", "+15550000009"]) == 2
+    assert "--media-id or --link" in capsys.readouterr().err
+
+
+def test_an_invalid_recipient_is_a_validation_error(
+    fake: FakeCloudAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["send", "text", "--to", "call me", "--body", "Hi"]) == 2
+    assert "to:" in capsys.readouterr().err
+    assert fake.sent == []
+
+
+def test_demo_broadcasts_to_generated_recipients(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--rows", "300", "--rate", "5000", "--plain", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "rows 300:" in out
+    assert "the sandbox accepted" in out
+
+
+def test_sandbox_delegates_to_the_fake_servers_main(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+
+    def fake_main(argv: list[str]) -> int:
+        seen.append(argv)
+        return 7
+
+    monkeypatch.setattr("whatsapp_async.testing.__main__.main", fake_main)
+    assert main(["sandbox", "--port", "8089"]) == 7
+    assert seen == [["--port", "8089"]]
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "whatsapp_async", "--version"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("whatsapp-async ")
+
