@@ -422,6 +422,10 @@ class FakeCloudAPI:
                     delay += fault.seconds
                     fault = None
                 if delay > 0:
+                    if not request.content_type.startswith("multipart/"):
+                        # Read the body first (aiohttp keeps it): a client that
+                        # gives up during the delay must not stop the processing.
+                        await request.read()
                     await asyncio.sleep(delay)
                 if fault is not None:
                     return await self._apply_fault(request, fault, operation, handler, number)
