@@ -201,8 +201,10 @@ class MediaResource(Resource):
         only when complete and verified, so no partial file is ever left at
         ``dest`` (or beside it). A new file is created readable by its owner
         only (mode 0600); a replaced file keeps its mode. An expired URL (404)
-        is replaced by a fresh one once. The access token is sent only to Meta's media hosts or the
-        client's own API host; any other URL is refused before connecting.
+        is replaced by a fresh one once. The access token is sent only to
+        Meta's media hosts or the client's own API host; any other URL is
+        refused before connecting. Raise the timeout for big files with
+        ``client.with_options(timeout=...)``: it bounds the whole download.
 
         Args:
             media: A media id, or a :class:`MediaInfo` from :meth:`get`.
