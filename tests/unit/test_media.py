@@ -18,6 +18,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from aioresponses import aioresponses
+from hypothesis import given
+from hypothesis import strategies as st
 
 from whatsapp_async import (
     APIError,
@@ -28,6 +30,7 @@ from whatsapp_async import (
     ValidationError,
     WhatsAppClient,
 )
+from whatsapp_async.resources.media import _digest_bytes
 from whatsapp_async.types.media import STICKER_STATIC_LIMIT
 
 BASE = "https://graph.facebook.com/v21.0"
@@ -242,6 +245,12 @@ async def test_upload_refuses_bad_input_before_sending(
             assert mock.requests == {}
     assert info.value.field == field
     assert rule in info.value.rule
+
+
+async def test_upload_refuses_a_directory(tmp_path: Path) -> None:
+    async with WhatsAppClient(TOKEN, "1", retry=NO_RETRY) as wa:
+        with pytest.raises(ValidationError, match="not a regular file"):
+            await wa.media.upload(tmp_path, mime_type="image/png")
 
 
 async def test_upload_refuses_an_image_over_5_mb(tmp_path: Path) -> None:
@@ -489,6 +498,21 @@ async def test_download_size_mismatch_raises(server: FakeMediaServer) -> None:
         with pytest.raises(MediaIntegrityError) as info:
             await wa.media.download("m9")
     assert info.value.check == "file_size"
+
+
+@given(st.binary(min_size=32, max_size=32))
+def test_every_spelling_of_a_sha256_digest_is_understood(digest: bytes) -> None:
+    spellings = [
+        digest.hex(), digest.hex().upper(),
+        base64.b64encode(digest).decode(), base64.b64encode(digest).decode().rstrip("="),
+        base64.urlsafe_b64encode(digest).decode(),
+    ]
+    assert {_digest_bytes(text) for text in spellings} == {digest}
+
+
+@pytest.mark.parametrize("text", ["", "<HASH>", "example_value", "ab" * 31, "ab" * 33])
+def test_text_that_is_no_sha256_digest_is_not_taken_for_one(text: str) -> None:
+    assert _digest_bytes(text) is None
 
 
 async def test_download_unreadable_digest_raises_unless_verify_is_off(
