@@ -275,6 +275,15 @@ async def test_valid_messages_at_the_limits_are_accepted(
     assert fake.sent[0].type == kind
 
 
+async def test_contacts_message_needs_a_name_part_besides_the_formatted_name(
+    fake: FakeCloudAPI, http: aiohttp.ClientSession
+) -> None:
+    body = {"messaging_product": "whatsapp", "to": "15551234567", "type": "contacts",
+            "contacts": [{"name": {"formatted_name": "Ana"}}]}
+    status, answer = await call(http, "POST", f"{fake.base_url}/{NUMBER}/messages", json=body)
+    assert (status, answer["error"]["code"]) == (400, 131008)
+
+
 async def test_contacts_message_needs_a_formatted_name(
     fake: FakeCloudAPI, http: aiohttp.ClientSession
 ) -> None:

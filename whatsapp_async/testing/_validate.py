@@ -47,6 +47,7 @@ _VERTICALS = frozenset(
      "TRAVEL", "RESTAURANT", "NOT_A_BIZ", "ALCOHOL", "ONLINE_GAMBLING", "PHYSICAL_GAMBLING",
      "OTC_DRUGS"}
 )
+_NAME_PARTS = ("first_name", "last_name", "middle_name", "prefix", "suffix")
 _PHONE_CHARS = re.compile(r"[+\-() ]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PIN = re.compile(r"\d{6}")
@@ -237,6 +238,10 @@ def _check_contacts(contacts: list[Any] | None) -> None:
         name = _obj(card, "name", f"{path}.name")
         assert name is not None
         _str(name, "formatted_name", f"{path}.name.formatted_name", min_len=1)
+        # Meta wants one name part besides the formatted name.
+        if not any(name.get(k) for k in _NAME_PARTS):
+            raise invalid(f"{path}.name needs one of {', '.join(_NAME_PARTS)} besides "
+                          "formatted_name", 131008)
         for key in ("phones", "emails", "urls", "addresses"):
             _list(card, key, f"{path}.{key}", required=False)
 
