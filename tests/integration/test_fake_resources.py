@@ -128,6 +128,13 @@ async def test_send_method_from_a_deregistered_number_is_refused(
     assert fake.sent == []
 
 
+async def test_sent_record_decodes_to_the_librarys_struct(
+    fake: FakeCloudAPI, wa: WhatsAppClient
+) -> None:
+    await wa.messages.send_text(TO, "hi", preview_url=True)
+    assert fake.sent[0].message == Text(body="hi", preview_url=True)
+
+
 async def test_send_template_reports_the_pacing_status(wa: WhatsAppClient) -> None:
     sent = await wa.messages.send_template(TO, "order_update")
     assert sent.message_status == "accepted"

@@ -544,7 +544,9 @@ class FakeCloudAPI:
             if not pair.take(now):
                 raise GraphError(131056)
         wamid = self._ids.wamid(wa_id)
-        self.sent.append(SentMessage(wamid, number.id, to, wa_id, kind, body, self.now()))
+        self.sent.append(
+            SentMessage(wamid, number.id, to, wa_id, kind, body, self.now(), await request.read())
+        )
         self._last_sent[(number.id, wa_id)] = wamid
         if self._sender is not None:
             self._queue_statuses(number, wamid, wa_id, kind, body)

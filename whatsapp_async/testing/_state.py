@@ -7,7 +7,12 @@ import hashlib
 import random
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+if TYPE_CHECKING:
+    from ..types.messages import Message
 
 __all__ = [
     "PairLimit",
@@ -33,6 +38,7 @@ class SentMessage:
         type: Message type (``"text"``, ``"template"``, ...).
         body: The decoded JSON request body.
         time: Unix time of acceptance (the fake's clock).
+        raw: The request body exactly as received.
     """
 
     id: str
@@ -42,6 +48,21 @@ class SentMessage:
     type: str
     body: dict[str, Any]
     time: float
+    raw: bytes = field(default=b"", repr=False)
+
+    @property
+    def message(self) -> Message:
+        """The message as the library's Struct (``Text``, ``Image``, ...).
+
+        Decoded with the client's own types on demand; the fake's checks never
+        depend on them.
+
+        Raises:
+            msgspec.ValidationError: The body is not a send the library models.
+        """
+        from ..types.messages import decode_request, message_of
+
+        return message_of(decode_request(msgspec.json.encode(self.body)))
 
     @property
     def text(self) -> str | None:
