@@ -579,7 +579,7 @@ class FakeCloudAPI:
                 category=category, callback_data=callback, conversation=conversation,
                 error=failure if status == "failed" else None,
             )
-            self._sender.enqueue("status", self._envelope(number, value), wamid)
+            self._sender.enqueue("status", self._envelope(number, value), wamid, wa_id)
 
     def _delivery_failure(self, number: PhoneNumberState, wa_id: str, kind: str,
                           body: dict[str, Any]) -> tuple[int, str, str] | None:

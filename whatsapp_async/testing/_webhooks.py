@@ -213,58 +213,68 @@ def status_value(
 
 
 class WebhookSender:
-    """Posts notifications to one URL, in order, from a background task.
+    """Posts notifications to one URL from background tasks.
+
+    Notifications about one user go through one lane, in order (a message's
+    sent, delivered, read; a conversation's turns); ``lanes`` users are served
+    at once, so a broadcast's status storm does not queue up behind one socket.
 
     Args:
         url: The endpoint (the user's webhook receiver).
         app_secret: Signs each body; None sends no signature header.
+        lanes: Notifications posted concurrently (for different users).
     """
 
-    def __init__(self, url: str, app_secret: str | None) -> None:
+    def __init__(self, url: str, app_secret: str | None, *, lanes: int = 4) -> None:
         self.url = url
         self.app_secret = app_secret
         self.deliveries: list[WebhookDelivery] = []
-        self._queue: asyncio.Queue[tuple[str, bytes, str] | None] = asyncio.Queue()
+        self._queues: list[asyncio.Queue[tuple[str, bytes, str] | None]] = [
+            asyncio.Queue() for _ in range(lanes)
+        ]
         self._session: aiohttp.ClientSession | None = None
-        self._worker: asyncio.Task[None] | None = None
+        self._workers: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
-        self._worker = asyncio.create_task(self._run())
+        self._workers = [asyncio.create_task(self._run(q)) for q in self._queues]
 
     async def aclose(self) -> None:
-        if self._worker is not None:
-            self._queue.put_nowait(None)
+        for queue in self._queues:
+            queue.put_nowait(None)
+        for worker in self._workers:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
-            self._worker = None
+                await worker
+        self._workers = []
         if self._session is not None:
             await self._session.close()
             self._session = None
 
-    def enqueue(self, kind: str, payload: dict[str, Any], message_id: str) -> None:
-        """Queue one notification; it is posted after the ones queued before it."""
-        self._queue.put_nowait((kind, encode(payload), message_id))
+    def enqueue(self, kind: str, payload: dict[str, Any], message_id: str, user: str) -> None:
+        """Queue one notification after the ones queued before it for ``user``."""
+        queue = self._queues[hash(user) % len(self._queues)]
+        queue.put_nowait((kind, encode(payload), message_id))
 
     async def drain(self) -> None:
         """Wait until every queued notification has been posted."""
-        await self._queue.join()
+        for queue in self._queues:
+            await queue.join()
 
     async def post(self, kind: str, payload: dict[str, Any], message_id: str
                    ) -> WebhookDelivery:
-        """Post one notification now (after the queue is drained) and return the result."""
+        """Post one notification now (after the queues are drained) and return the result."""
         await self.drain()
         return await self._deliver(kind, encode(payload), message_id)
 
-    async def _run(self) -> None:
+    async def _run(self, queue: asyncio.Queue[tuple[str, bytes, str] | None]) -> None:
         while True:
-            item = await self._queue.get()
+            item = await queue.get()
             try:
                 if item is None:
                     return
                 await self._deliver(*item)
             finally:
-                self._queue.task_done()
+                queue.task_done()
 
     async def _deliver(self, kind: str, body: bytes, message_id: str) -> WebhookDelivery:
         assert self._session is not None
