@@ -560,3 +560,13 @@ async def test_qr_codes_are_per_number(fake: FakeCloudAPI, http: aiohttp.ClientS
     status, body = await call(http, "GET",
                               f"{fake.base_url}/2222222222/message_qrdls/{created['code']}")
     assert (status, body["error"]["code"]) == (400, 100)
+
+
+async def test_reset_starts_afresh(fake: FakeCloudAPI, http: aiohttp.ClientSession) -> None:
+    await call(http, "POST", f"{fake.base_url}/{NUMBER}/messages", json=text_message())
+    await call(http, "POST", f"{fake.base_url}/{NUMBER}/deregister",
+               json={"messaging_product": "whatsapp"})
+    fake.reset()
+    assert fake.sent == []
+    assert fake.numbers[NUMBER].registered
+    assert not fake.numbers[NUMBER].register_calls

@@ -187,13 +187,7 @@ class FakeCloudAPI:
         self.faults = FaultInjector(faults, seed=seed)
         self._seed = seed
         self._auth = f"Bearer {access_token}"
-        self._numbers: dict[str, PhoneNumberState] = {}
-        for i, number_id in enumerate(phone_numbers):
-            self._numbers[number_id] = PhoneNumberState(
-                id=number_id,
-                display_phone_number=f"+1 555-010-{i:04d}",
-                profile={"about": "Hey there! I am using WhatsApp.", "vertical": "OTHER"},
-            )
+        self._number_ids = tuple(phone_numbers)
         self._first = phone_numbers[0]
         self._reset_records()
         self._clock_offset = 0.0
@@ -202,6 +196,14 @@ class FakeCloudAPI:
         self._origin = ""
 
     def _reset_records(self) -> None:
+        self._numbers: dict[str, PhoneNumberState] = {
+            number_id: PhoneNumberState(
+                id=number_id,
+                display_phone_number=f"+1 555-010-{i:04d}",
+                profile={"about": "Hey there! I am using WhatsApp.", "vertical": "OTHER"},
+            )
+            for i, number_id in enumerate(self._number_ids)
+        }
         self.sent: list[SentMessage] = []
         self.read_marks: list[ReadMark] = []
         self.refusals: list[Refusal] = []
@@ -303,7 +305,11 @@ class FakeCloudAPI:
         return asyncio.get_running_loop().time() + self._clock_offset
 
     def reset(self) -> None:
-        """Forget sent messages, media, QR codes, refusals and limit state."""
+        """Start afresh, as if the fake had just been started.
+
+        Forgets messages, media, QR codes, refusals, number state (registration,
+        PIN, profile), limit state and scripted faults.
+        """
         self._reset_records()
         self.faults.clear()
 
