@@ -162,7 +162,7 @@ def _redacted(url: str) -> str:
 
 
 class RedisThrottle:
-    """A token bucket per business number, kept in Redis and shared by all processes.
+    """A rate limit per business number, kept in Redis and shared by all processes.
 
     Give every process that sends from a number (web workers, bots, broadcast
     scripts, on any machine) a ``RedisThrottle`` pointing at the same Redis and
@@ -182,8 +182,8 @@ class RedisThrottle:
     bucket key expires ``idle_ttl`` seconds after it last mattered.
 
     Args:
-        redis: A ``redis://``/``rediss://``/``unix://`` URL, or a
-            ``redis.asyncio.Redis`` client to borrow (never closed here).
+        redis_url_or_client: A ``redis://``/``rediss://``/``unix://`` URL, or
+            a ``redis.asyncio.Redis`` client to borrow (never closed here).
         rate: Messages per second for numbers without a rate of their own
             (from ``rates`` or :meth:`set_rate`).
         burst: Sends that may go out back to back; defaults to a tenth of a
@@ -219,7 +219,7 @@ class RedisThrottle:
 
     def __init__(
         self,
-        redis: str | aioredis.Redis,
+        redis_url_or_client: str | aioredis.Redis,
         *,
         rate: float = 80.0,
         burst: float | None = None,
@@ -253,12 +253,12 @@ class RedisThrottle:
                 raise ValueError(f"{name} must be > 0 seconds, got {seconds!r}")
         if max_reserved < 1:
             raise ValueError(f"max_reserved must be >= 1, got {max_reserved!r}")
-        if isinstance(redis, str):
-            self._where = _redacted(redis)
+        if isinstance(redis_url_or_client, str):
+            self._where = _redacted(redis_url_or_client)
             # One immediate reconnect (a pooled connection may be stale after a
             # Redis restart), no backoff: a throttle must answer or fail fast.
             self._redis = aioredis.Redis.from_url(
-                redis,
+                redis_url_or_client,
                 socket_timeout=socket_timeout,
                 socket_connect_timeout=socket_timeout,
                 retry=Retry(NoBackoff(), 1),
@@ -266,7 +266,7 @@ class RedisThrottle:
             self._owns_redis = True
         else:
             self._where = "the given Redis client"
-            self._redis = redis
+            self._redis = redis_url_or_client
             self._owns_redis = False
         self.rate = float(rate)
         self._burst = float(burst) if burst is not None else 0.0

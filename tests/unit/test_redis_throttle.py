@@ -88,6 +88,15 @@ def test_unknown_attribute_of_throttle_module_raises_attribute_error() -> None:
         module.NoSuchThrottle  # noqa: B018
 
 
+async def test_a_borrowed_client_is_used_and_left_open(
+    raw: aioredis.Redis, prefix: str
+) -> None:
+    throttle = RedisThrottle(raw, rate=10, key_prefix=prefix)
+    await throttle.acquire(NUMBER)
+    await throttle.aclose()
+    assert await raw.exists(throttle.bucket_key(NUMBER)) == 1
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [{"rate": 0}, {"burst": 0.5}, {"on_unavailable": "ignore"}, {"fallback_fraction": 0},
