@@ -20,7 +20,7 @@ from whatsapp_async import (
     WhatsAppClient,
 )
 from whatsapp_async.resources.messages import MessagesResource
-from whatsapp_async.testing import FakeCloudAPI
+from whatsapp_async.testing import FakeCloudAPI, Fault
 from whatsapp_async.types.messages import (
     Contact,
     ContactName,
@@ -220,6 +220,15 @@ async def test_media_download_refreshes_an_expired_url(
     info = await wa.media.get(media_id)
     fake.advance(fake.media_url_ttl + 1)
     assert await wa.media.download(info) == PNG
+
+
+async def test_media_download_retries_a_dropped_download(
+    fake: FakeCloudAPI, wa: WhatsAppClient
+) -> None:
+    media_id = await wa.media.upload(PNG, mime_type="image/png", filename="a.png")
+    fake.inject(Fault.drop_before(), operation="downloadMedia")
+    assert await wa.media.download(media_id) == PNG
+    assert fake.dropped == 1
 
 
 async def test_media_download_of_deleted_media_is_refused(

@@ -702,9 +702,20 @@ class FakeCloudAPI:
         if request.headers.get("Authorization") != self._auth:
             return self._refuse(_graph.bad_token(), operation, None)
         fault = self.faults.draw(operation)
-        if fault is not None and fault.kind == "server_error":
-            self._note_refusal(operation, None, fault.status or 502, None)
-            return web.Response(status=fault.status or 502, text="Server Error")
+        delay = self.faults.latency(operation) + (
+            fault.seconds if fault is not None and fault.kind == "delay" else 0.0)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if fault is not None and fault.kind in ("server_error", "error"):
+            # The media host is not Graph: its failures never carry a Graph body.
+            status = fault.status or 502
+            self._note_refusal(operation, None, status, None)
+            return web.Response(status=status, text="Server Error")
+        if fault is not None and fault.kind in ("drop_before", "drop_after"):
+            self.dropped += 1
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=204)
         entry = self._download_tokens.get(request.query.get("hash", ""))
         media = self.media.get(entry[0]) if entry is not None else None
         if entry is None or media is None or entry[1] < self._mono():
