@@ -14,7 +14,7 @@ registered automatically when the package is installed. This package is not
 imported by ``import whatsapp_async``, so the core stays light.
 """
 
-from ._faults import Fault, FaultPlan, Latency
+from ._faults import Fault, FaultInjector, FaultPlan, Latency
 from ._server import FakeCloudAPI
 from ._state import (
     PairLimit,
@@ -40,6 +40,7 @@ __all__ = [
     "ButtonReply",
     "FakeCloudAPI",
     "Fault",
+    "FaultInjector",
     "FaultPlan",
     "InboundMessage",
     "Latency",
