@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import IO, Any, TypeVar
@@ -40,6 +41,23 @@ from .throttle import Throttle
 
 T = TypeVar("T")
 log = logging.getLogger("whatsapp_async")
+
+
+class AttemptCounter:
+    """Counts HTTP attempts that got past the throttle (see :data:`attempt_counter`)."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+#: Set by a caller that must know whether a request may have left (the bulk
+#: engine): each attempt adds one right before it is written, after the
+#: throttle, so zero means nothing was sent.
+attempt_counter: ContextVar[AttemptCounter | None] = ContextVar(
+    "whatsapp_async_attempt_counter", default=None
+)
 
 DEFAULT_HOST = "https://graph.facebook.com"
 DEFAULT_API_VERSION = "v21.0"
@@ -330,6 +348,9 @@ class Transport:
         async def attempt() -> T:
             if throttle_key is not None:
                 await self.throttle.acquire(throttle_key)
+            attempts = attempt_counter.get()
+            if attempts is not None:
+                attempts.count += 1
             data: bytes | aiohttp.FormData | None = payload
             to_close: list[IO[bytes]] = []
             headers = self._json_headers if payload is not None else self._auth_headers

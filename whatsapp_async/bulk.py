@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
-import dataclasses
 import logging
 import math
 import os
@@ -40,6 +38,7 @@ from collections.abc import (
     Callable,
     Generator,
     Iterable,
+    Iterator,
     Mapping,
     Sequence,
 )
@@ -47,6 +46,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
 
+from ._transport import AttemptCounter, attempt_counter
 from ._validation import normalize_phone_number as _normalize
 from .errors import (
     APIError,
@@ -64,7 +64,6 @@ from .errors import (
     WhatsAppError,
 )
 from .journal import Journal, JournalEntry
-from .retry import RetryPolicy
 from .types.messages import BodyComponent, Language, Message, Template, TextParameter
 
 if TYPE_CHECKING:
@@ -288,21 +287,36 @@ class _NumberTable:
         i = self._slot(key)
         return self._vals[i] if self._keys[i] == key else _NEW
 
-    def set(self, key: int, value: int) -> None:
-        i = self._slot(key)
-        if self._keys[i] != key:
-            self._keys[i] = key
-            self._count += 1
-        self._vals[i] = value
-        if self._count * 2 > len(self._vals):
-            self._grow()
+    def mark(self, key: int, value: int) -> int:
+        """Set ``key``'s state to ``value`` and return the state it had (``_NEW`` if none)."""
+        bits = self._bits
+        mask = (1 << bits) - 1
+        i = ((key * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) >> (64 - bits)
+        keys = self._keys
+        while True:
+            k = keys[i]
+            if k == key:
+                previous = self._vals[i]
+                self._vals[i] = value
+                return previous
+            if k == 0:
+                keys[i] = key
+                self._vals[i] = value
+                self._count += 1
+                if self._count * 2 > len(keys):
+                    self._grow()
+                return _NEW
+            i = (i + 1) & mask
 
     def _grow(self) -> None:
         old_keys, old_vals = self._keys, self._vals
-        self.__init__(self._bits + 1)  # type: ignore[misc]
+        self._bits += 1
+        self._keys = array("q", bytes(8 << self._bits))
+        self._vals = bytearray(1 << self._bits)
+        self._count = 0
         for i, key in enumerate(old_keys):
             if key:
-                self.set(key, old_vals[i])
+                self.mark(key, old_vals[i])
 
 
 class _Seen:
@@ -314,99 +328,15 @@ class _Seen:
         self.numbers = _NumberTable()
         self.other: dict[str, int] = {}
 
-    def get(self, key: str) -> int:
-        if key.startswith("+") and key[1:].isdigit():
-            return self.numbers.get(int(key[1:]))
-        return self.other.get(key, _NEW)
-
-    def set(self, key: str, value: int) -> None:
-        if key.startswith("+") and key[1:].isdigit():
-            self.numbers.set(int(key[1:]), value)
-        else:
-            self.other[key] = value
-
-
-class _AttemptCounter:
-    __slots__ = ("count",)
-
-    def __init__(self) -> None:
-        self.count = 0
-
-
-_ATTEMPTS: contextvars.ContextVar[_AttemptCounter | None] = contextvars.ContextVar(
-    "whatsapp_async_bulk_attempts", default=None
-)
-
-
-@dataclasses.dataclass(frozen=True)
-class _CountingRetry(RetryPolicy):
-    """The caller's retry policy, counting attempts for :attr:`SendOutcome.attempts`."""
-
-    inner: RetryPolicy | None = None
-
-    @classmethod
-    def wrap(cls, policy: RetryPolicy) -> _CountingRetry:
-        if isinstance(policy, _CountingRetry):
-            return policy
-        values = {f.name: getattr(policy, f.name) for f in dataclasses.fields(RetryPolicy)}
-        return cls(**values, inner=policy)
-
-    async def run(
-        self,
-        attempt_fn: Callable[[], Awaitable[Any]],
-        *,
-        idempotent: bool,
-        label: str = "request",
-    ) -> Any:
-        counter = _ATTEMPTS.get()
-        inner = self.inner or RetryPolicy()
-        if counter is None:
-            return await inner.run(attempt_fn, idempotent=idempotent, label=label)
-
-        async def counted() -> Any:
-            counter.count += 1
-            return await attempt_fn()
-
-        return await inner.run(counted, idempotent=idempotent, label=label)
-
-
-class _Gate:
-    """An adjustable limit on rows in flight."""
-
-    __slots__ = ("_waiter", "active", "closed", "limit")
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.active = 0
-        self.closed = False
-        self._waiter: asyncio.Future[None] | None = None
-
-    async def acquire(self) -> bool:
-        """Take a slot; False (and no slot) once the gate is closed."""
-        while self.active >= self.limit and not self.closed:
-            self._waiter = asyncio.get_running_loop().create_future()
-            await self._waiter
-        if self.closed:
-            return False
-        self.active += 1
-        return True
-
-    def close(self) -> None:
-        self.closed = True
-        self._wake()
-
-    def release(self) -> None:
-        self.active -= 1
-        self._wake()
-
-    def raise_limit(self, limit: int) -> None:
-        self.limit = limit
-        self._wake()
-
-    def _wake(self) -> None:
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+    def mark(self, key: str, value: int) -> int:
+        """Set ``key``'s state and return the one it had."""
+        digits = key[1:]
+        # Only normalised numbers fit the table: "+", then ASCII digits, no leading 0.
+        if key[:1] == "+" and digits[:1] != "0" and digits.isascii() and digits.isdigit():
+            return self.numbers.mark(int(digits), value)
+        previous = self.other.get(key, _NEW)
+        self.other[key] = value
+        return previous
 
 
 class _Channel:
@@ -536,7 +466,7 @@ class Broadcast:
                 "broadcast needs a business phone number: pass phone_number_id= to the client "
                 "or use client.for_number(...)"
             )
-        self._client = client.with_options(retry=_CountingRetry.wrap(client.retry_policy))
+        self._client = client
         self._rows = rows
         self._template: Template | None = None
         if template is not None:
@@ -569,13 +499,22 @@ class Broadcast:
             # raised later if sends turn out slower (see _tune).
             start = max(8, min(pool, math.ceil(self._rate * 0.25) + 8))
         self._max_concurrency = concurrency or max(start, pool * 4)
-        self._gate = _Gate(start)
+        self._concurrency = start
         self._seen = _Seen()
         self._journal: Journal | None = None
         self._own_journal = False
         self._channel: _Channel | None = None
         self._task: asyncio.Task[None] | None = None
-        self._row_tasks: set[asyncio.Task[None]] = set()
+        self._iter: Iterator[Recipient | str] | None = None
+        self._aiter: AsyncIterator[Recipient | str] | None = None
+        self._pull_lock = asyncio.Lock()
+        self._next_index = 0
+        self._input_error: BaseException | None = None
+        self._workers: set[asyncio.Task[None]] = set()
+        self._live = 0
+        self._idle = asyncio.Event()
+        self._in_flight = 0
+        self._pulling: set[asyncio.Task[None]] = set()
         self._sending: set[asyncio.Task[None]] = set()
         self._stopping = False
         self._stop_event = asyncio.Event()
@@ -588,7 +527,6 @@ class Broadcast:
         self._last_progress = 0.0
         self._window_start = 0.0
         self._window_done = 0
-        self._window_saturated = True
         self.report: BroadcastReport | None = None
 
     # ------------------------------------------------------------------ control
@@ -599,8 +537,7 @@ class Broadcast:
             self._stopping = True
             self._stop_reason = reason
             self._stop_event.set()
-            log.info("broadcast stopping (%s): %d rows in flight", reason, len(self._row_tasks))
-        self._gate.close()
+            log.info("broadcast stopping (%s): %d rows in flight", reason, self._in_flight)
 
     def abort(self) -> None:
         """Stop now, cancelling sends in flight (``unknown`` if they may have gone out)."""
@@ -616,7 +553,7 @@ class Broadcast:
         requests = c["sent"] + c["failed"] + c["unknown"]
         return BroadcastProgress(
             done=sum(c.values()), sent=c["sent"], failed=c["failed"], unknown=c["unknown"],
-            skipped=c["skipped"], in_flight=len(self._row_tasks), total=self._total,
+            skipped=c["skipped"], in_flight=self._in_flight, total=self._total,
             elapsed=elapsed, rate=requests / elapsed if elapsed > 0 else 0.0,
         )
 
@@ -705,25 +642,18 @@ class Broadcast:
         failure: BaseException | None = None
         try:
             await self._open_journal()
-            if isinstance(self._rows, AsyncIterable):
-                index = 0
-                async for row in self._rows:
-                    if not await self._take(index, row):
-                        break
-                    index += 1
-                else:
-                    self._exhausted = True
+            rows = self._rows
+            if isinstance(rows, AsyncIterable):
+                self._aiter = aiter(rows)
             else:
-                for index, row in enumerate(self._rows):
-                    if not await self._take(index, row):
-                        break
-                else:
-                    self._exhausted = True
-        except BaseException as exc:  # the input raised, or the journal could not open
+                self._iter = iter(rows)
+            for _ in range(self._concurrency):
+                self._spawn()
+            await self._wait_workers()
+        except BaseException as exc:  # the journal could not open, or a bug
             failure = exc
             self.stop(f"error: {type(exc).__name__}: {exc}")
-        try:
-            await self._drain()
+            await self._wait_workers()
         finally:
             await self._close_journal()
             self._finished = time.monotonic()
@@ -732,71 +662,126 @@ class Broadcast:
             if self._channel is not None:
                 self._channel.unbound()
                 self._channel.close()
+        failure = failure or self._input_error
         if failure is not None:
             raise failure
 
-    async def _take(self, index: int, row: Recipient | str) -> bool:
-        if self._stopping:
-            return False
-        if not await self._gate.acquire():
-            return False
-        task = asyncio.create_task(self._process(index, row))
-        self._row_tasks.add(task)
-        task.add_done_callback(self._row_done)
-        return True
+    def _spawn(self) -> None:
+        self._live += 1
+        self._idle.clear()
+        task = asyncio.create_task(self._worker(), name="whatsapp-async-broadcast-worker")
+        self._workers.add(task)
+        task.add_done_callback(self._workers.discard)
 
-    def _row_done(self, task: asyncio.Task[None]) -> None:
-        self._row_tasks.discard(task)
-        self._sending.discard(task)
-        self._gate.release()
-        if not task.cancelled() and task.exception() is not None:
-            log.error("broadcast row task failed", exc_info=task.exception())
-        if self._fixed_concurrency is None:
-            self._tune()
+    async def _wait_workers(self) -> None:
+        """Wait for the workers; once stopped, give rows in flight ``drain_timeout`` seconds."""
+        if self._live == 0:
+            return
+        idle = asyncio.ensure_future(self._idle.wait())
+        stopped = asyncio.ensure_future(self._stop_event.wait())
+        try:
+            await asyncio.wait({idle, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            if idle.done():
+                return
+            done, _ = await asyncio.wait({idle}, timeout=self._drain_timeout)
+            if done:
+                return
+            log.warning(
+                "broadcast: %d sends still in flight after %.0fs; cancelling them",
+                len(self._sending), self._drain_timeout,
+            )
+            for task in (*self._sending, *self._pulling):
+                task.cancel()
+            if self._channel is not None:
+                self._channel.unbound()
+            await idle
+        finally:
+            idle.cancel()
+            stopped.cancel()
+
+    async def _worker(self) -> None:
+        """Take rows one at a time until the input ends or the run stops."""
+        task = asyncio.current_task()
+        assert task is not None
+        rows = self._iter
+        tune = self._fixed_concurrency is None
+        try:
+            while not self._stopping:
+                row: Recipient | str
+                if rows is not None:
+                    try:
+                        row = next(rows)
+                    except StopIteration:
+                        self._exhausted = True
+                        return
+                    except Exception as exc:
+                        self._input_failed(exc)
+                        return
+                    index = self._next_index
+                    self._next_index += 1
+                else:
+                    self._pulling.add(task)
+                    try:
+                        pulled = await self._pull()
+                    finally:
+                        self._pulling.discard(task)
+                    if pulled is None:
+                        return
+                    index, row = pulled
+                self._in_flight += 1
+                try:
+                    await self._process(index, row)
+                finally:
+                    self._in_flight -= 1
+                if tune:
+                    self._tune()
+        finally:
+            self._live -= 1
+            if self._live == 0:
+                self._idle.set()
+
+    async def _pull(self) -> tuple[int, Recipient | str] | None:
+        # An async generator must not be advanced by two tasks at once.
+        async with self._pull_lock:
+            if self._stopping or self._exhausted or self._aiter is None:
+                return None
+            try:
+                row = await anext(self._aiter)
+            except StopAsyncIteration:
+                self._exhausted = True
+                return None
+            except Exception as exc:
+                self._input_failed(exc)
+                return None
+            index = self._next_index
+            self._next_index += 1
+            return index, row
+
+    def _input_failed(self, exc: BaseException) -> None:
+        if self._input_error is None:
+            self._input_error = exc
+        self.stop(f"the input raised {type(exc).__name__}: {exc}")
 
     def _tune(self) -> None:
-        """Allow more rows in flight when the gate, not the throttle, is holding the run back."""
+        """Add workers when sends, not the throttle, are holding the run back."""
         self._window_done += 1
-        if self._gate.active + 1 < self._gate.limit:
-            self._window_saturated = False
         now = time.monotonic()
         elapsed = now - self._window_start
         if elapsed < 1.0:
             return
         achieved = self._window_done / elapsed
+        rate = _rate_of(self._client)
         if (
-            self._window_saturated
-            and self._rate is not None
-            and achieved < 0.9 * self._rate
-            and self._gate.limit < self._max_concurrency
+            rate is not None
+            and achieved < 0.9 * rate
+            and self._in_flight >= self._live
+            and self._live < self._max_concurrency
+            and not self._stopping
         ):
-            self._gate.raise_limit(min(self._max_concurrency, math.ceil(self._gate.limit * 1.25)))
-        self._window_start, self._window_done, self._window_saturated = now, 0, True
-
-    async def _drain(self) -> None:
-        if self._row_tasks and not self._stopping:
-            # Wait for the rows in flight, but wake up if stop() is called meanwhile.
-            stopped = asyncio.ensure_future(self._stop_event.wait())
-            try:
-                while self._row_tasks and not self._stopping:
-                    await asyncio.wait(
-                        {*self._row_tasks, stopped}, return_when=asyncio.FIRST_COMPLETED
-                    )
-            finally:
-                stopped.cancel()
-        if not self._row_tasks:
-            return
-        _, pending = await asyncio.wait(set(self._row_tasks), timeout=self._drain_timeout)
-        if pending:
-            log.warning(
-                "broadcast: %d sends still in flight after %.0fs; cancelling them",
-                len(pending), self._drain_timeout,
-            )
-            for task in list(self._sending):
-                task.cancel()
-            if self._channel is not None:
-                self._channel.unbound()
-            await asyncio.wait(pending)
+            extra = min(self._max_concurrency - self._live, max(1, self._live // 4))
+            for _ in range(extra):
+                self._spawn()
+        self._window_start, self._window_done = now, 0
 
     # ------------------------------------------------------------------ one row
 
@@ -811,14 +796,12 @@ class Broadcast:
                 SendOutcome(key, "skipped", error=_error_of(exc), row=index), journal=True
             )
             return
-        state = self._seen.get(number)
+        state = self._seen.mark(number, _SEEN)
         if state != _NEW:
             outcome = self._repeat_outcome(number, index, state)
             if outcome is not None:
-                self._seen.set(number, _SEEN)
                 await self._finish(outcome, journal=state == _PREV_PENDING)
                 return
-        self._seen.set(number, _SEEN)
         await self._send(number, index, recipient)
 
     def _repeat_outcome(self, number: str, index: int, state: int) -> SendOutcome | None:
@@ -853,8 +836,8 @@ class Broadcast:
                 await self._finish(SendOutcome(number, "skipped", error=reason, row=index),
                                    journal=False, forget=True)
                 return
-        counter = _AttemptCounter()
-        token = _ATTEMPTS.set(counter)
+        counter = AttemptCounter()
+        token = attempt_counter.set(counter)
         task = asyncio.current_task()
         assert task is not None
         self._sending.add(task)
@@ -903,7 +886,7 @@ class Broadcast:
             outcome = SendOutcome(number, "unknown", None, _error_of(exc), counter.count, index)
         finally:
             self._sending.discard(task)
-            _ATTEMPTS.reset(token)
+            attempt_counter.reset(token)
         await self._finish(outcome, journal=True, forget=forget)
 
     async def _dispatch(self, number: str, recipient: Recipient) -> Any:
@@ -973,7 +956,7 @@ class Broadcast:
         seen = self._seen
 
         def consume(recipient: str, status: str) -> None:
-            seen.set(recipient, _PREV_BY_STATUS.get(status, _PREV_FINAL))
+            seen.mark(recipient, _PREV_BY_STATUS.get(status, _PREV_FINAL))
 
         count = await journal.scan(consume)
         log.info("broadcast: resuming campaign %r with %d recorded recipients",
