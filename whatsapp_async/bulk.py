@@ -85,6 +85,9 @@ log = logging.getLogger("whatsapp_async")
 
 OutcomeStatus = Literal["sent", "failed", "unknown", "skipped"]
 
+#: Workers a run starts with; each finished row adds one until the concurrency is reached.
+_SLOW_START = 8
+
 #: Template codes that fail every later row the same way: the run stops on them.
 _FATAL_TEMPLATE_CODES = frozenset({132001, 132015, 132016})
 
@@ -647,7 +650,10 @@ class Broadcast:
                 self._aiter = aiter(rows)
             else:
                 self._iter = iter(rows)
-            for _ in range(self._concurrency):
+            # Slow start: a few workers, one more per finished row up to the target, so
+            # connections open gradually instead of a pool's worth at once (whose setup
+            # delay would make the first sends reach the API in a clump).
+            for _ in range(min(self._concurrency, _SLOW_START)):
                 self._spawn()
             await self._wait_workers()
         except BaseException as exc:  # the journal could not open, or a bug
@@ -733,7 +739,9 @@ class Broadcast:
                     await self._process(index, row)
                 finally:
                     self._in_flight -= 1
-                if tune:
+                if self._live < self._concurrency and not self._stopping:
+                    self._spawn()
+                elif tune:
                     self._tune()
         finally:
             self._live -= 1

@@ -139,6 +139,10 @@ class LocalThrottle:
             rate = self._rates.get(key, self.rate)
             bucket = _Bucket(AsyncLimiter(1, 1), rate, rate, now)
             self._retune(bucket)
+            # Start nearly full: the first send goes at once, the next ones at the
+            # rate. An empty bucket would add a whole burst on top of the first
+            # second's sends, and Meta counts them all in that second.
+            bucket.limiter._level = max(0.0, bucket.limiter.max_rate - 1)
             self._buckets[key] = bucket
         elif bucket.rate < bucket.base_rate:
             self._recover(bucket, now)

@@ -17,6 +17,7 @@ from whatsapp_async import (
     ConfigurationError,
     OutcomeUnknownError,
     RecipientError,
+    ThrottleUnavailableError,
     ValidationError,
     WhatsAppClient,
 )
@@ -485,3 +486,60 @@ def test_a_client_without_a_number_cannot_broadcast() -> None:
 
 
 _unused: Callable[..., Awaitable[Any]] | None = None
+
+
+# --------------------------------------------------------------------------- through the client
+
+
+class BlockingThrottle:
+    """A throttle that never lets a send through; counts who is waiting."""
+
+    def __init__(self, waiting_for: int) -> None:
+        self.waiting = 0
+        self._wanted = waiting_for
+        self.all_waiting = asyncio.Event()
+
+    async def acquire(self, key: str) -> None:
+        self.waiting += 1
+        if self.waiting >= self._wanted:
+            self.all_waiting.set()
+        await asyncio.Event().wait()
+
+    async def report_rate_limited(self, key: str, retry_after: float | None = None) -> None:
+        return None
+
+
+async def test_rows_held_by_the_throttle_at_a_stop_are_not_sent_and_left_for_resume(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "run.db"
+    throttle = BlockingThrottle(waiting_for=2)
+    async with WhatsAppClient("token", "1234567890", throttle=throttle) as client:
+        bc = client.broadcast(numbers(5), template="t", concurrency=2, drain_timeout=0.01,
+                              journal=db)
+        task = asyncio.ensure_future(bc.run())
+        await throttle.all_waiting.wait()
+        bc.stop()
+        report = await task
+    assert (report.total, report.skipped, report.errors) == (2, 2, {"Stopped": 2})
+    assert journal_rows(db) == {}
+
+
+class DownThrottle:
+    async def acquire(self, key: str) -> None:
+        raise ThrottleUnavailableError("redis is down")
+
+    async def report_rate_limited(self, key: str, retry_after: float | None = None) -> None:
+        return None
+
+
+async def test_an_unreachable_shared_throttle_stops_the_run_without_final_outcomes(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "run.db"
+    async with WhatsAppClient("token", "1234567890", throttle=DownThrottle()) as client:
+        report = await client.broadcast(numbers(20), template="t", concurrency=1, journal=db)
+    assert report.cancelled
+    assert report.errors == {"ThrottleUnavailableError": report.total}
+    assert report.total < 20
+    assert journal_rows(db) == {}
