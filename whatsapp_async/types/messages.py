@@ -1355,7 +1355,7 @@ class _Component(_Wire, tag_field="type", kw_only=True):
                     return False
             elif kind is PayloadParameter:
                 payload = p.payload  # type: ignore[union-attr]
-                if type(payload) is not str or not 0 < len(payload) <= _NO_LIMIT:
+                if type(payload) is not str or not payload:
                     return False
             else:
                 return False
