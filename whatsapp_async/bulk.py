@@ -736,7 +736,7 @@ class Broadcast:
                     index, row = pulled
                 self._in_flight += 1
                 try:
-                    await self._process(index, row)
+                    await self._process(index, row, task)
                 finally:
                     self._in_flight -= 1
                 if self._live < self._concurrency and not self._stopping:
@@ -793,8 +793,9 @@ class Broadcast:
 
     # ------------------------------------------------------------------ one row
 
-    async def _process(self, index: int, row: Recipient | str) -> None:
-        recipient = row if isinstance(row, Recipient) else Recipient(row)
+    async def _process(self, index: int, row: Recipient | str, task: asyncio.Task[None]) -> None:
+        """Take one row to its outcome. One coroutine on purpose: this is the hot path."""
+        recipient = row if type(row) is Recipient else Recipient(row)  # type: ignore[arg-type]
         raw = recipient.to
         try:
             number = normalize_phone_number(raw)
@@ -806,33 +807,17 @@ class Broadcast:
             return
         state = self._seen.mark(number, _SEEN)
         if state != _NEW:
-            outcome = self._repeat_outcome(number, index, state)
-            if outcome is not None:
-                await self._finish(outcome, journal=state == _PREV_PENDING)
+            repeat = self._repeat_outcome(number, index, state)
+            if repeat is not None:
+                await self._finish(repeat, journal=state == _PREV_PENDING)
                 return
-        await self._send(number, index, recipient)
-
-    def _repeat_outcome(self, number: str, index: int, state: int) -> SendOutcome | None:
-        """The outcome of a number already seen (this run or a journaled one), or None to send."""
-        if state == _SEEN:
-            reason = SendError(type="Duplicate", message="duplicate of an earlier row; sent once")
-            return SendOutcome(number, "skipped", error=reason, row=index)
-        if state == _PREV_FINAL or (state == _PREV_FAILED and not self._retry_failed):
-            reason = SendError(type="AlreadyDone", message="has an outcome from an earlier run")
-            return SendOutcome(number, "skipped", error=reason, row=index)
-        if state in (_PREV_PENDING, _PREV_UNKNOWN) and not self._resend_unknown:
-            if state == _PREV_PENDING:
-                reason = SendError(
-                    type="Interrupted",
-                    message="was being sent when an earlier run stopped; it may have been "
-                    "delivered, so it is not resent (resend_unknown=True to resend)",
-                )
-                return SendOutcome(number, "unknown", error=reason, row=index)
-            reason = SendError(type="AlreadyDone", message="unknown in an earlier run; not resent")
-            return SendOutcome(number, "skipped", error=reason, row=index)
-        return None
-
-    async def _send(self, number: str, index: int, recipient: Recipient) -> None:
+        try:
+            message = self._message_for(recipient)
+        except ValidationError as exc:
+            await self._finish(
+                SendOutcome(number, "skipped", error=_error_of(exc), row=index), journal=True
+            )
+            return
         journal = self._journal
         if journal is not None:
             try:
@@ -846,15 +831,15 @@ class Broadcast:
                 return
         counter = AttemptCounter()
         token = attempt_counter.set(counter)
-        task = asyncio.current_task()
-        assert task is not None
         self._sending.add(task)
         outcome: SendOutcome
         forget = False
         try:
-            sent = await self._dispatch(number, recipient)
-            message_id = _message_id_of(sent)
-            outcome = SendOutcome(number, "sent", message_id, None, counter.count, index)
+            if self._send_fn is not None:
+                sent = await self._send_fn(self._client, number, recipient)
+            else:
+                sent = await self._client.messages.send(number, message)  # type: ignore[arg-type]
+            outcome = SendOutcome(number, "sent", _message_id_of(sent), None, counter.count, index)
         except asyncio.CancelledError:
             if counter.count == 0:
                 reason = SendError(type="Stopped", message="not sent: the run was stopped first")
@@ -897,24 +882,47 @@ class Broadcast:
             attempt_counter.reset(token)
         await self._finish(outcome, journal=True, forget=forget)
 
-    async def _dispatch(self, number: str, recipient: Recipient) -> Any:
-        client = self._client
+    def _message_for(self, recipient: Recipient) -> Message | None:
+        """The message of a row (None with a custom ``send``, which builds its own).
+
+        Raises:
+            ValidationError: The row's parameters do not fit, or it has no message.
+        """
         if self._send_fn is not None:
-            return await self._send_fn(client, number, recipient)
+            return None
         message = recipient.message
-        if message is None:
-            if self._template is not None:
-                message = template_message(self._template, recipient.params)
-            elif self._message is not None:
-                if recipient.params is not None:
-                    raise ValidationError("params", "parameters need template=, not message=")
-                message = self._message
-            else:
-                raise ValidationError(
-                    "message", "this row has no message: give the broadcast template= or "
-                    "message=, or the Recipient a message"
+        if message is not None:
+            return message
+        if self._template is not None:
+            return template_message(self._template, recipient.params)
+        if self._message is not None:
+            if recipient.params is not None:
+                raise ValidationError("params", "parameters need template=, not message=")
+            return self._message
+        raise ValidationError(
+            "message", "this row has no message: give the broadcast template= or "
+            "message=, or the Recipient a message"
+        )
+
+    def _repeat_outcome(self, number: str, index: int, state: int) -> SendOutcome | None:
+        """The outcome of a number already seen (this run or a journaled one), or None to send."""
+        if state == _SEEN:
+            reason = SendError(type="Duplicate", message="duplicate of an earlier row; sent once")
+            return SendOutcome(number, "skipped", error=reason, row=index)
+        if state == _PREV_FINAL or (state == _PREV_FAILED and not self._retry_failed):
+            reason = SendError(type="AlreadyDone", message="has an outcome from an earlier run")
+            return SendOutcome(number, "skipped", error=reason, row=index)
+        if state in (_PREV_PENDING, _PREV_UNKNOWN) and not self._resend_unknown:
+            if state == _PREV_PENDING:
+                reason = SendError(
+                    type="Interrupted",
+                    message="was being sent when an earlier run stopped; it may have been "
+                    "delivered, so it is not resent (resend_unknown=True to resend)",
                 )
-        return await client.messages.send(number, message)
+                return SendOutcome(number, "unknown", error=reason, row=index)
+            reason = SendError(type="AlreadyDone", message="unknown in an earlier run; not resent")
+            return SendOutcome(number, "skipped", error=reason, row=index)
+        return None
 
     async def _finish(
         self, outcome: SendOutcome, *, journal: bool, forget: bool = False
