@@ -108,7 +108,7 @@ def normalize_phone_number(value: str) -> str:
 # --------------------------------------------------------------------------- public types
 
 
-class Recipient(msgspec.Struct, frozen=True, omit_defaults=True):
+class Recipient(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     """One row of a broadcast.
 
     Args:
@@ -124,7 +124,7 @@ class Recipient(msgspec.Struct, frozen=True, omit_defaults=True):
     message: Message | None = None
 
 
-class SendError(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+class SendError(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, gc=False):
     """Why a row was not sent, or not known to be.
 
     Attributes:
@@ -145,7 +145,7 @@ class SendError(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
         return str(self.code) if self.code is not None else self.type
 
 
-class SendOutcome(msgspec.Struct, frozen=True, omit_defaults=True):
+class SendOutcome(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     """What happened to one row. Every row gets exactly one.
 
     Attributes:
@@ -168,7 +168,7 @@ class SendOutcome(msgspec.Struct, frozen=True, omit_defaults=True):
     row: int = -1
 
 
-class BroadcastProgress(msgspec.Struct, frozen=True, kw_only=True):
+class BroadcastProgress(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A snapshot for progress bars, passed to ``on_progress``.
 
     Attributes:
@@ -256,46 +256,55 @@ _PREV_BY_STATUS = {
 }
 
 
+def _prime_below(n: int) -> int:
+    """The largest prime below ``n`` (n >= 3); table sizes, so keys spread by ``key % size``."""
+    n -= 1
+    while n > 2:
+        if n % 2 and all(n % d for d in range(3, math.isqrt(n) + 1, 2)):
+            return n
+        n -= 1
+    return 2
+
+
 class _NumberTable:
     """A compact map from phone numbers to a one-byte state.
 
-    A Python set of a million number strings costs ~100 MB; here the number's
-    digits as a 64-bit integer (E.164 has at most 15, never a leading 0) sit
-    in an open-addressing array: ~18 bytes per number at worst.
+    A Python set of a million numbers costs ~64 MB; here the number's digits
+    as a 64-bit integer (E.164 has at most 15, never a leading 0) sit in an
+    open-addressing array kept at most half full: ~18 bytes per number at worst.
     """
 
-    __slots__ = ("_bits", "_count", "_keys", "_vals")
+    __slots__ = ("_bits", "_count", "_keys", "_size", "_vals")
 
     def __init__(self, bits: int = 12) -> None:
         self._bits = bits
-        self._keys = array("q", bytes(8 << bits))
-        self._vals = bytearray(1 << bits)
+        self._size = _prime_below(1 << bits)
+        self._keys = array("q", bytes(8 * self._size))
+        self._vals = bytearray(self._size)
         self._count = 0
 
     def __len__(self) -> int:
         return self._count
 
-    def _slot(self, key: int) -> int:
-        bits = self._bits
-        mask = (1 << bits) - 1
-        i = ((key * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) >> (64 - bits)
+    def get(self, key: int) -> int:
+        size = self._size
         keys = self._keys
+        i = key % size
         while True:
             k = keys[i]
-            if k == key or k == 0:
-                return i
-            i = (i + 1) & mask
-
-    def get(self, key: int) -> int:
-        i = self._slot(key)
-        return self._vals[i] if self._keys[i] == key else _NEW
+            if k == key:
+                return self._vals[i]
+            if k == 0:
+                return _NEW
+            i += 1
+            if i == size:
+                i = 0
 
     def mark(self, key: int, value: int) -> int:
         """Set ``key``'s state to ``value`` and return the state it had (``_NEW`` if none)."""
-        bits = self._bits
-        mask = (1 << bits) - 1
-        i = ((key * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) >> (64 - bits)
+        size = self._size
         keys = self._keys
+        i = key % size  # a prime size scatters keys that share a stride or low digits
         while True:
             k = keys[i]
             if k == key:
@@ -306,16 +315,19 @@ class _NumberTable:
                 keys[i] = key
                 self._vals[i] = value
                 self._count += 1
-                if self._count * 2 > len(keys):
+                if self._count * 2 > size:
                     self._grow()
                 return _NEW
-            i = (i + 1) & mask
+            i += 1
+            if i == size:
+                i = 0
 
     def _grow(self) -> None:
         old_keys, old_vals = self._keys, self._vals
         self._bits += 1
-        self._keys = array("q", bytes(8 << self._bits))
-        self._vals = bytearray(1 << self._bits)
+        self._size = _prime_below(1 << self._bits)
+        self._keys = array("q", bytes(8 * self._size))
+        self._vals = bytearray(self._size)
         self._count = 0
         for i, key in enumerate(old_keys):
             if key:
@@ -437,6 +449,13 @@ class Broadcast:
     finish (then are cancelled and reported ``unknown`` if they may have gone
     out); everything is recorded and the report says ``cancelled``. A
     cancelled ``await`` returns the report instead of raising.
+
+    Besides the arguments of :meth:`WhatsAppClient.broadcast`, it takes
+    ``stop_on_fatal`` (default True: stop on errors every later row would hit,
+    such as an expired token) and ``send``, a coroutine function
+    ``(client, number, recipient)`` used instead of ``client.messages.send`` (for
+    dry runs and custom payloads); it should send through ``client`` so that
+    attempts are counted and a cancelled send is judged correctly.
     """
 
     def __init__(
@@ -711,6 +730,8 @@ class Broadcast:
         assert task is not None
         rows = self._iter
         tune = self._fixed_concurrency is None
+        # Each worker is a task with its own context: one counter serves all its rows.
+        attempt_counter.set(AttemptCounter())
         try:
             while not self._stopping:
                 row: Recipient | str
@@ -829,8 +850,9 @@ class Broadcast:
                 await self._finish(SendOutcome(number, "skipped", error=reason, row=index),
                                    journal=False, forget=True)
                 return
-        counter = AttemptCounter()
-        token = attempt_counter.set(counter)
+        # The worker set this counter in its own context once; reuse it per row.
+        counter = attempt_counter.get() or AttemptCounter()
+        counter.count = 0
         self._sending.add(task)
         outcome: SendOutcome
         forget = False
@@ -879,7 +901,6 @@ class Broadcast:
             outcome = SendOutcome(number, "unknown", None, _error_of(exc), counter.count, index)
         finally:
             self._sending.discard(task)
-            attempt_counter.reset(token)
         await self._finish(outcome, journal=True, forget=forget)
 
     def _message_for(self, recipient: Recipient) -> Message | None:
@@ -940,7 +961,8 @@ class Broadcast:
         if outcome.error is not None:
             key = outcome.error.key
             self._errors[key] = self._errors.get(key, 0) + 1
-        self._report_progress()
+        if self._on_progress is not None:
+            self._report_progress()
         if self._channel is not None:
             await self._channel.put(outcome)
 
