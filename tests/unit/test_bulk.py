@@ -11,6 +11,7 @@ from typing import Any
 
 import msgspec
 import pytest
+from aioresponses import aioresponses
 
 from whatsapp_async import (
     AuthenticationError,
@@ -28,7 +29,9 @@ from whatsapp_async.bulk import (
     SendOutcome,
     _NumberTable,
     normalize_phone_number,
+    template_message,
 )
+from whatsapp_async.types.messages import BodyComponent, Language, Template
 
 
 class Sent(msgspec.Struct, frozen=True):
@@ -543,3 +546,71 @@ async def test_an_unreachable_shared_throttle_stops_the_run_without_final_outcom
     assert report.errors == {"ThrottleUnavailableError": report.total}
     assert report.total < 20
     assert journal_rows(db) == {}
+
+
+# --------------------------------------------------------------------------- template parameters
+
+
+TEMPLATE = Template(name="t", language=Language(code="en_US"))
+
+
+def body_texts(message: Template) -> list[tuple[str, object]]:
+    assert isinstance(message.components, list)
+    [body] = message.components
+    assert isinstance(body, BodyComponent)
+    return [(p.text, p.parameter_name) for p in body.parameters]  # type: ignore[union-attr]
+
+
+def test_a_sequence_fills_positional_variables_in_order() -> None:
+    assert body_texts(template_message(TEMPLATE, ["Ana", "42"])) == [
+        ("Ana", msgspec.UNSET), ("42", msgspec.UNSET)
+    ]
+
+
+def test_numeric_mapping_keys_are_sorted_by_position() -> None:
+    message = template_message(TEMPLATE, {"2": "42", "1": "Ana", "10": "z", **{
+        str(i): "x" for i in range(3, 10)
+    }})
+    assert [t for t, _ in body_texts(message)][:3] == ["Ana", "42", "x"]
+    assert body_texts(message)[-1][0] == "z"
+
+
+def test_other_mapping_keys_become_named_variables() -> None:
+    assert body_texts(template_message(TEMPLATE, {"first_name": "Ana"})) == [
+        ("Ana", "first_name")
+    ]
+
+
+@pytest.mark.parametrize("params", [{"1": "a", "3": "c"}, "Ana"])
+def test_gaps_in_positions_or_a_lone_string_are_refused(params: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        template_message(TEMPLATE, params)
+    assert info.value.field == "params"
+
+
+def test_no_params_leaves_the_template_without_components() -> None:
+    assert template_message(TEMPLATE, None) is TEMPLATE
+
+
+async def test_a_row_whose_parameters_do_not_fit_is_skipped_before_any_request() -> None:
+    reply = {
+        "messaging_product": "whatsapp",
+        "contacts": [{"input": "+15550000002", "wa_id": "15550000002"}],
+        "messages": [{"id": "wamid.2"}],
+    }
+    with aioresponses() as mocked:
+        mocked.post("https://graph.facebook.com/v21.0/1234567890/messages", payload=reply)
+        async with WhatsAppClient("token", "1234567890") as client:
+            bc = client.broadcast(
+                [Recipient("+15550000001", params={"1": "a", "3": "c"}),
+                 Recipient("+15550000002", params=["b"])],
+                template="t", concurrency=1,
+            )
+            outcomes = {o.row: o for o in [o async for o in bc]}
+        requests = sum(len(calls) for calls in mocked.requests.values())
+    assert outcomes[0].status == "skipped"
+    assert outcomes[0].error is not None and outcomes[0].error.type == "ValidationError"
+    assert (outcomes[1].status, outcomes[1].message_id, outcomes[1].attempts) == (
+        "sent", "wamid.2", 1
+    )
+    assert requests == 1
