@@ -369,7 +369,9 @@ class _Interrupts:
             )
             self._broadcast.stop("interrupted (Ctrl-C)")
         else:
-            self._display.message("aborting sends in flight; they will be recorded as unknown")
+            self._display.message(
+                "aborting sends in flight; any that may have gone out are recorded as unknown"
+            )
             self._broadcast.abort()
 
 
@@ -406,8 +408,8 @@ async def _run_broadcast(
     if writer.count and show_journal:
         print(f"{writer.count} row(s) needing attention written to {failures}")
     if report.journal and show_journal:
-        print(f"journal: {report.journal} (campaign {report.campaign!r}); "
-              "rerun with --resume to continue")
+        hint = "; rerun with --resume to continue" if report.cancelled else ""
+        print(f"journal: {report.journal} (campaign {report.campaign!r}){hint}")
     if interrupts.count:
         return EXIT_INTERRUPTED
     return EXIT_OK if report.ok else EXIT_FAILED
