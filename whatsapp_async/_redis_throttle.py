@@ -29,7 +29,7 @@ from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import ThrottleUnavailableError
-from .throttle import LocalThrottle
+from .throttle import LocalThrottle, check_rates
 
 try:
     import redis.asyncio as aioredis
@@ -235,11 +235,7 @@ class RedisThrottle:
         socket_timeout: float = 2.0,
         max_reserved: int = 4,
     ) -> None:
-        for value in (rate, *(rates or {}).values()):
-            if not value > 0:
-                raise ValueError(f"rate must be > 0 messages per second, got {value!r}")
-        if burst is not None and not burst >= 1:
-            raise ValueError(f"burst must be >= 1, got {burst!r}")
+        check_rates(rate, burst=burst, rates=rates)
         if on_unavailable not in ("fail", "local"):
             raise ValueError(f"on_unavailable must be 'fail' or 'local', got {on_unavailable!r}")
         if not 0 < fallback_fraction <= 1:
@@ -368,8 +364,7 @@ class RedisThrottle:
             ValueError: ``rate`` is not positive.
             ThrottleUnavailableError: Redis could not be reached.
         """
-        if not rate > 0:
-            raise ValueError(f"rate must be > 0 messages per second, got {rate!r}")
+        check_rates(rate)
         try:
             await self._call("set", key, rate=float(rate))
         except RedisError as exc:

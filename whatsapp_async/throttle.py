@@ -12,7 +12,6 @@ limit instead of learning it from ``130429`` errors.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,6 +45,21 @@ class Throttle(Protocol):
 
     async def report_rate_limited(self, key: str, retry_after: float | None = None) -> None:
         """Tell the throttle that ``key`` got a throughput error (130429)."""
+
+
+def check_rates(
+    rate: float, *, burst: float | None = None, rates: Mapping[str, float] | None = None
+) -> None:
+    """Refuse a non-positive rate (default or per number) or a burst below one token.
+
+    Raises:
+        ValueError: A rate is not > 0 or ``burst`` is below 1.
+    """
+    for value in (rate, *(rates or {}).values()):
+        if not value > 0:
+            raise ValueError(f"rate must be > 0 messages per second, got {value!r}")
+    if burst is not None and not burst >= 1:
+        raise ValueError(f"burst must be >= 1, got {burst!r}")
 
 
 @dataclass
@@ -92,11 +106,7 @@ class LocalThrottle:
         recovery_interval: float = 5.0,
         max_pause: float = 30.0,
     ) -> None:
-        for value in (rate, *(rates or {}).values()):
-            if not value > 0:
-                raise ValueError(f"rate must be > 0 messages per second, got {value!r}")
-        if burst is not None and not burst >= 1:
-            raise ValueError(f"burst must be >= 1, got {burst!r}")
+        check_rates(rate, burst=burst, rates=rates)
         self.rate = float(rate)
         self._burst = burst
         self._rates = {k: float(v) for k, v in (rates or {}).items()}
@@ -115,14 +125,16 @@ class LocalThrottle:
         bucket = self._buckets.get(key)
         return bucket.rate if bucket else self._rates.get(key, self.rate)
 
-    def set_rate(self, key: str, rate: float) -> None:
+    async def set_rate(self, key: str, rate: float) -> None:
         """Change the configured rate of one number (e.g. after a throughput upgrade).
+
+        A coroutine like :meth:`RedisThrottle.set_rate`, so code can switch
+        throttles without changing its calls.
 
         Raises:
             ValueError: ``rate`` is not positive.
         """
-        if not rate > 0:
-            raise ValueError(f"rate must be > 0 messages per second, got {rate!r}")
+        check_rates(rate)
         self._rates[key] = float(rate)
         bucket = self._buckets.get(key)
         if bucket is not None:
@@ -185,10 +197,7 @@ class LocalThrottle:
         # a bucket filled past its brim: nothing leaks out for `hold` seconds.
         limiter = bucket.limiter
         burst = self._burst if self._burst is not None else max(1.0, bucket.rate / 10)
-        # Settle the level at the old rate first; without a running loop (set_rate
-        # from sync code) nothing can be queued, so there is nothing to settle.
-        with contextlib.suppress(RuntimeError):
-            limiter._leak()
+        limiter._leak()  # settle the level reached at the old rate first
         limiter.max_rate = burst
         limiter.time_period = burst / bucket.rate
         limiter._rate_per_sec = bucket.rate

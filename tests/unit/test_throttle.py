@@ -133,7 +133,7 @@ async def test_idle_buckets_are_evicted() -> None:
 async def test_set_rate_applies_to_a_live_bucket() -> None:
     throttle = LocalThrottle(rate=10, burst=1)
     await throttle.acquire("1")
-    throttle.set_rate("1", 200)
+    await throttle.set_rate("1", 200)
     elapsed = await timed([throttle.acquire("1") for _ in range(20)])
     assert elapsed < 0.5
 
