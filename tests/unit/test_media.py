@@ -575,6 +575,39 @@ async def test_token_is_never_sent_to_a_host_off_the_allow_list(server: FakeMedi
     assert seen == []  # nothing at all reached the foreign host
 
 
+async def test_token_does_not_follow_a_redirect_to_another_host(
+    server: FakeMediaServer,
+) -> None:
+    # aiohttp follows redirects on the download; it must drop Authorization
+    # when the target is another origin (checked here so an aiohttp change
+    # that kept the header would fail).
+    seen: list[dict[str, str]] = []
+
+    async def record(request: web.Request) -> web.Response:
+        seen.append(dict(request.headers))
+        return web.Response(body=JPEG)
+
+    other = web.Application()
+    other.router.add_get("/{tail:.*}", record)
+    foreign = TestServer(other, host="127.0.0.2")
+    await foreign.start_server()
+
+    async def redirect(request: web.Request) -> web.Response:
+        raise web.HTTPFound(str(foreign.make_url("/elsewhere")))
+
+    server.file_handler = redirect
+    server.files["m9"] = JPEG
+    try:
+        async with client_for(server) as wa:
+            await wa.media.download("m9")
+    finally:
+        await foreign.close()
+    file_requests = [h for _, path, h in server.requests if path.startswith("/files/")]
+    assert file_requests[0]["Authorization"] == f"Bearer {TOKEN}"
+    assert len(seen) == 1
+    assert "Authorization" not in seen[0]
+
+
 async def test_meta_media_host_gets_the_token_and_foreign_host_does_not() -> None:
     good = "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1"
     evil = "https://lookaside.fbsbx.com.evil.example/x"
