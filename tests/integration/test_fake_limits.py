@@ -117,3 +117,13 @@ async def test_pair_limit_can_be_turned_off() -> None:
         for _ in range(60):
             await send(wa, "+15551234567")
     assert len(fake.sent) == 60
+
+
+async def test_throughput_below_one_per_second_still_lets_sends_through() -> None:
+    # A bucket as big as one second of a 0.5/s rate never holds a whole token.
+    async with FakeCloudAPI(messages_per_second=0.5) as fake:
+        errors = await _blast(fake, LocalThrottle(rate=100_000), 2)
+        assert len(fake.sent) == 1
+        assert len(errors) == 1
+        fake.advance(2.0)
+        assert await _blast(fake, LocalThrottle(rate=100_000), 1) == []

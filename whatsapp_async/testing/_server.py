@@ -536,7 +536,8 @@ class FakeCloudAPI:
         bucket = self._buckets.get(number.id)
         if bucket is None:
             rate = self._rates.get(number.id, self.messages_per_second)
-            bucket = self._buckets[number.id] = TokenBucket(rate, rate, now)
+            # At least one token of room, or a rate below 1/s could never send.
+            bucket = self._buckets[number.id] = TokenBucket(rate, max(rate, 1.0), now)
         if not bucket.take(now):
             raise GraphError(130429)
         to: str = body["to"]
