@@ -106,10 +106,12 @@ def check_url(field: str, value: str, *, schemes: tuple[str, ...] = ("https",)) 
     """
     if not isinstance(value, str):
         raise ValidationError(field, f"must be a URL string, got {type(value).__name__}")
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in schemes or not parts.hostname or any(
-        c.isspace() for c in value
-    ):
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 host
+        host = None
+    if not host or parts.scheme.lower() not in schemes or any(c.isspace() for c in value):
         shown = " or ".join(f"{s}://" for s in schemes)
         raise ValidationError(field, f"must be an absolute {shown} URL with a host")
     return value

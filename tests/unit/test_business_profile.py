@@ -107,6 +107,7 @@ async def test_update_accepts_the_limits_exactly() -> None:
         ({"websites": "https://a.example"}, "websites", "not one string"),
         ({"websites": ["https://a.example", "ftp://b.example"]}, "websites[1]", "http"),
         ({"websites": ["javascript:alert(1)"]}, "websites[0]", "http"),
+        ({"websites": ["https://[a.example"]}, "websites[0]", "http"),
         ({"websites": ["https://" + "a" * 250 + ".com"]}, "websites[0]", "at most 256"),
         ({"vertical": "SPACESHIPS"}, "vertical", "one of"),
     ],

@@ -400,6 +400,8 @@ INVALID_CASES: list[Any] = [
     pytest.param(lambda wa: wa.messages.send_image(TO, media_id="1", caption="c" * 1025),
                  "image.caption", id="image-caption"),
     pytest.param(lambda wa: wa.messages.send_video(TO), "video", id="video-neither"),
+    pytest.param(lambda wa: wa.messages.send_image(TO, link="https://[example.com/a.jpg"),
+                 "image.link", id="image-malformed-host"),
     pytest.param(lambda wa: wa.messages.send_audio(TO, link="/files/a.ogg"), "audio.link",
                  id="audio-relative"),
     pytest.param(lambda wa: wa.messages.send_document(TO, media_id="1", caption="c" * 1025),

@@ -161,7 +161,11 @@ def _check_websites(websites: Sequence[str]) -> list[str]:
     for i, url in enumerate(sites):
         field = f"websites[{i}]"
         check_length(field, url, 256, minimum=1)
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname
+        except ValueError:  # e.g. an unclosed "[" of an IPv6 host
+            host = None
+        if not host or parts.scheme not in ("http", "https") or " " in url:
             raise ValidationError(field, f"must be an http:// or https:// URL, got {url!r}")
     return sites
