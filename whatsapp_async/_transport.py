@@ -417,8 +417,11 @@ class Transport:
             ValidationError: Not https (or http to loopback), or a host that is
                 neither the API host nor one of Meta's media hosts.
         """
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+        except ValueError as exc:  # e.g. an unclosed "[" of an IPv6 host
+            raise ValidationError("url", "is not a valid URL") from exc
         scheme_ok = parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host))
         host_ok = host == self.api_host or host.endswith(MEDIA_HOST_SUFFIXES)
         if not (scheme_ok and host_ok):

@@ -608,6 +608,16 @@ async def test_token_does_not_follow_a_redirect_to_another_host(
     assert "Authorization" not in seen[0]
 
 
+async def test_malformed_download_url_is_refused_as_validation_error() -> None:
+    async with WhatsAppClient(TOKEN, retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            with pytest.raises(ValidationError):
+                await wa.media.download(
+                    MediaInfo(id="1", url="https://[lookaside.fbsbx.com/x"), verify=False
+                )
+            assert mock.requests == {}
+
+
 async def test_meta_media_host_gets_the_token_and_foreign_host_does_not() -> None:
     good = "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1"
     evil = "https://lookaside.fbsbx.com.evil.example/x"
