@@ -6,6 +6,7 @@ import json
 import logging
 
 import pytest
+import rich.pretty
 from aioresponses import aioresponses
 
 from whatsapp_async import (
@@ -16,6 +17,11 @@ from whatsapp_async import (
     Throughput,
     ValidationError,
     WhatsAppClient,
+)
+from whatsapp_async.types.phone_numbers import (
+    RegisterRequest,
+    TwoStepPinRequest,
+    VerifyCodeRequest,
 )
 
 BASE = "https://graph.facebook.com/v21.0"
@@ -119,3 +125,17 @@ async def test_pin_never_appears_in_api_errors_or_logs(caplog: pytest.LogCapture
     assert "918273" not in str(info.value) and "918273" not in repr(info.value)
     assert "918273" not in caplog.text
     assert caplog.records  # the request itself was logged
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        TwoStepPinRequest(pin="918273"),
+        VerifyCodeRequest(code="918273"),
+        RegisterRequest(messaging_product="whatsapp", pin="918273"),
+    ],
+    ids=["two-step-pin", "verify-code", "register"],
+)
+def test_secret_bodies_hide_the_secret_from_rich_pretty_printing(body: object) -> None:
+    # rich (the CLI's dependency) renders Structs through __rich_repr__, not __repr__.
+    assert "918273" not in rich.pretty.pretty_repr(body)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 __all__ = [
@@ -73,6 +75,10 @@ class TwoStepPinRequest(msgspec.Struct, kw_only=True, omit_defaults=True):
     def __repr__(self) -> str:
         return "TwoStepPinRequest(pin='******')"
 
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
+        # msgspec's own __rich_repr__ would show the PIN to rich's pretty printer.
+        return [("pin", "******")]
+
 
 class RequestCodeRequest(msgspec.Struct, kw_only=True, omit_defaults=True):
     """Body of ``POST /{phone-number-id}/request_code``."""
@@ -89,6 +95,9 @@ class VerifyCodeRequest(msgspec.Struct, kw_only=True, omit_defaults=True):
     def __repr__(self) -> str:
         return "VerifyCodeRequest(code='******')"
 
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
+        return [("code", "******")]
+
 
 class RegisterRequest(msgspec.Struct, kw_only=True, omit_defaults=True):
     """Body of ``POST /{phone-number-id}/register``; the repr hides the PIN.
@@ -104,6 +113,11 @@ class RegisterRequest(msgspec.Struct, kw_only=True, omit_defaults=True):
         region = self.data_localization_region
         where = "" if region is msgspec.UNSET else f", data_localization_region={region!r}"
         return f"RegisterRequest(pin='******'{where})"
+
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
+        region = self.data_localization_region
+        where = [] if region is msgspec.UNSET else [("data_localization_region", region)]
+        return [("pin", "******"), *where]
 
 
 class DeregisterRequest(msgspec.Struct, kw_only=True, omit_defaults=True):
