@@ -8,6 +8,8 @@ import hashlib
 import io
 import os
 import stat
+import tempfile
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -477,6 +479,44 @@ async def test_download_interrupted_midway_leaves_no_partial_file(
             await wa.media.download("m9", dest)
     assert dest.read_bytes() == b"previous version"  # untouched
     assert names(tmp_path) == ["out.jpg"]  # no temp file left
+
+
+async def test_download_cancelled_while_its_temp_file_is_created_leaves_no_file(
+    server: FakeMediaServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release, created = threading.Event(), threading.Event(), threading.Event()
+    real_mkstemp = tempfile.mkstemp
+
+    def held_mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        started.set()
+        release.wait(1)  # the cancel lands while the temp file is being made
+        try:
+            return real_mkstemp(*args, **kwargs)
+        finally:
+            created.set()
+
+    never = asyncio.Event()
+
+    async def stalled(request: web.Request) -> web.StreamResponse:
+        # Headers, then no body: the download cannot finish before the cancel.
+        response = web.StreamResponse()
+        response.content_length = len(JPEG)
+        await response.prepare(request)
+        await never.wait()
+        return response
+
+    monkeypatch.setattr(tempfile, "mkstemp", held_mkstemp)
+    server.files["m9"] = JPEG
+    server.file_handler = stalled
+    async with client_for(server) as wa:
+        task = asyncio.create_task(wa.media.download("m9", tmp_path / "out.jpg"))
+        await asyncio.to_thread(started.wait, 5)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        release.set()
+        await asyncio.to_thread(created.wait, 5)
+    assert names(tmp_path) == []
 
 
 async def test_download_sha256_mismatch_raises_and_writes_nothing(

@@ -314,9 +314,9 @@ def _digest_bytes(text: str) -> bytes | None:
 
 async def _stream_to_file(chunks: AsyncIterator[bytes], target: Path, check: _Checker) -> Path:
     directory = target.parent
-    fd, tmp_name = await asyncio.to_thread(
-        tempfile.mkstemp, dir=directory, prefix=f".{target.name}.", suffix=".part"
-    )
+    # Not in a thread: a cancel during that await would leave the new file
+    # behind with nobody to delete it. Creating it is one quick open().
+    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".part")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
