@@ -539,6 +539,7 @@ class Broadcast:
         self._pulling: set[asyncio.Task[None]] = set()
         self._sending: set[asyncio.Task[None]] = set()
         self._stopping = False
+        self._aborted = False
         self._stop_event = asyncio.Event()
         self._stop_reason: str | None = None
         self._exhausted = False
@@ -563,6 +564,7 @@ class Broadcast:
 
     def abort(self) -> None:
         """Stop now, cancelling sends in flight (``unknown`` if they may have gone out)."""
+        self._aborted = True
         self.stop("aborted")
         for task in list(self._sending):
             task.cancel()
@@ -834,7 +836,7 @@ class Broadcast:
                 return
         try:
             message = self._message_for(recipient)
-        except ValidationError as exc:
+        except Exception as exc:  # e.g. params=5: a malformed row must not end its worker
             await self._finish(
                 SendOutcome(number, "skipped", error=_error_of(exc), row=index), journal=True
             )
@@ -850,6 +852,12 @@ class Broadcast:
                 await self._finish(SendOutcome(number, "skipped", error=reason, row=index),
                                    journal=False, forget=True)
                 return
+        if self._aborted:
+            # Aborted while the pending mark was written: nothing went out, leave it for resume.
+            reason = SendError(type="Stopped", message="not sent: the run was stopped first")
+            await self._finish(SendOutcome(number, "skipped", error=reason, row=index),
+                               journal=False, forget=True)
+            return
         # The worker set this counter in its own context once; reuse it per row.
         counter = attempt_counter.get() or AttemptCounter()
         counter.count = 0
@@ -886,10 +894,14 @@ class Broadcast:
             if self._stop_on_fatal and _is_fatal(exc):
                 self.stop(f"{type(exc).__name__}: {exc}")
         except (ThrottleUnavailableError, ClientClosedError) as exc:
-            # Refused before the request: nothing went out, and every later row would
-            # fail the same way. Stop, and leave the row for a resumed run.
-            outcome = SendOutcome(number, "skipped", None, _error_of(exc), counter.count, index)
-            forget = True
+            # Refused before this attempt, and every later row would fail the same way.
+            # With no attempt made nothing went out: leave the row for a resumed run; after
+            # an attempt (then a retry) it may have been delivered, like a cancelled send.
+            if counter.count:
+                outcome = SendOutcome(number, "unknown", None, _error_of(exc), counter.count, index)
+            else:
+                outcome = SendOutcome(number, "skipped", None, _error_of(exc), 0, index)
+                forget = True
             self.stop(f"{type(exc).__name__}: {exc}")
         except WhatsAppError as exc:
             outcome = SendOutcome(number, "failed", None, _error_of(exc), counter.count, index)
