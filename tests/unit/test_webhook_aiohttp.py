@@ -151,6 +151,22 @@ async def test_routes_can_be_added_to_an_existing_app(router: WebhookRouter) -> 
         assert (await test_client.put("/whatsapp")).status == 405
 
 
+async def test_body_already_read_by_a_middleware_is_still_verified(
+    router: WebhookRouter, seen: list[MessageEvent]
+) -> None:
+    @web.middleware
+    async def reads_body(request: web.Request, handler: Any) -> web.StreamResponse:
+        await request.read()  # e.g. a request-logging middleware
+        return await handler(request)  # type: ignore[no-any-return]
+
+    app = web.Application(middlewares=[reads_body])
+    router.add_aiohttp_routes(app, "/hook")
+    async with TestClient(TestServer(app)) as test_client:
+        assert await post(test_client, TEXT, sign(TEXT, SECRET)) == 200
+        await router.join()
+    assert len(seen) == 1
+
+
 async def test_app_shutdown_closes_the_router(router: WebhookRouter) -> None:
     async with TestClient(TestServer(router.aiohttp_app())):
         assert not router.closed

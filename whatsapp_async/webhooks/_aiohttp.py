@@ -26,6 +26,10 @@ async def _read_capped(request: web.Request, limit: int) -> bytes | None:
     declared = request.content_length
     if declared is not None and declared > limit:
         return None
+    if request.body_exists and not request.can_read_body:
+        # A middleware already read the stream; aiohttp kept those bytes.
+        cached = await request.read()
+        return cached if len(cached) <= limit else None
     body = bytearray()
     while True:
         chunk = await request.content.read(_CHUNK)
