@@ -377,6 +377,27 @@ async def test_aclose_cancels_handlers_past_the_timeout(router: WebhookRouter) -
     assert cancelled == [True] and router.running == 0
 
 
+async def test_aclose_returns_even_if_a_handler_ignores_cancellation(
+    router: WebhookRouter,
+) -> None:
+    release = asyncio.Event()
+
+    @router.on_message
+    async def stubborn(event: MessageEvent) -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            await release.wait()  # swallows the cancellation and keeps going
+
+    await router.handle(TEXT, sign(TEXT, SECRET))
+    try:
+        # The outer bound only turns a hang into a failure; aclose must return by itself.
+        await asyncio.wait_for(router.aclose(timeout=0), timeout=10)
+    finally:
+        release.set()
+        await router.join()
+
+
 async def test_posts_after_aclose_are_503(router: WebhookRouter) -> None:
     seen = router.on_message(Recorder())
     await router.aclose()

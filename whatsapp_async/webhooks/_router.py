@@ -56,6 +56,9 @@ _TOO_LARGE = WebhookResponse(413, b"Payload Too Large")
 _BAD_REQUEST = WebhookResponse(400, b"Bad Request")
 _UNAVAILABLE = WebhookResponse(503, b"Shutting down")
 
+#: Seconds :meth:`WebhookRouter.aclose` gives cancelled handlers to finish.
+_CANCEL_GRACE = 1.0
+
 
 @dataclass(frozen=True)
 class _MessageRoute:
@@ -486,7 +489,8 @@ class WebhookRouter:
         """Stop accepting notifications and wait for running handlers.
 
         New POSTs are answered 503 (Meta will redeliver them). Handlers still
-        running after ``timeout`` seconds are cancelled. Safe to call twice.
+        running after ``timeout`` seconds are cancelled and given one more second
+        to stop; one that ignores the cancellation is left behind. Safe to call twice.
 
         Args:
             timeout: Seconds to wait for handlers; None waits without limit.
@@ -501,7 +505,11 @@ class WebhookRouter:
                         len(still_running), timeout)
             for task in still_running:
                 task.cancel()
-            await asyncio.gather(*still_running, return_exceptions=True)
+            # A handler may swallow the cancellation; shutdown must stay bounded anyway.
+            _, ignoring = await asyncio.wait(still_running, timeout=_CANCEL_GRACE)
+            if ignoring:
+                log.warning("%d webhook handler(s) ignored cancellation; not waiting for them",
+                            len(ignoring))
 
     @property
     def closed(self) -> bool:
