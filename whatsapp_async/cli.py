@@ -409,6 +409,9 @@ async def _run_broadcast(
         print(f"{writer.count} row(s) needing attention written to {failures}")
     if report.journal and show_journal:
         hint = "; rerun with --resume to continue" if report.cancelled else ""
+        if hint and report.failed:
+            # --resume alone skips refused rows (an expired token refuses every row in flight).
+            hint += f" (add --retry-failed to resend the {report.failed} refused row(s))"
         print(f"journal: {report.journal} (campaign {report.campaign!r}){hint}")
     if interrupts.count:
         return EXIT_INTERRUPTED

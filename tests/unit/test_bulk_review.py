@@ -8,12 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from aioresponses import aioresponses
 
 from whatsapp_async import ThrottleUnavailableError, WhatsAppClient
 from whatsapp_async.bulk import Broadcast, Recipient, SendOutcome
 from whatsapp_async.journal import Journal, JournalEntry
 from whatsapp_async.retry import RetryPolicy
+from whatsapp_async.testing import FakeCloudAPI
+
+from .test_cli import broadcast, fake, recipients  # noqa: F401  (fixtures)
 
 URL = "https://graph.facebook.com/v21.0/1234567890/messages"
 
@@ -114,3 +118,16 @@ async def test_a_throttle_failure_after_a_maybe_sent_attempt_is_unknown_not_forg
     assert outcome.status == "unknown"
     # A resumed run must not resend it: the journal keeps it as unknown, not forgotten.
     assert journal_rows(db) == {"+15550000001": "unknown"}
+
+
+def test_the_resume_hint_after_a_fatal_refusal_names_retry_failed(
+    fake: FakeCloudAPI, recipients: Path, tmp_path: Path,  # noqa: F811  (fixtures)
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # An expired token refuses the rows in flight and stops the run. Following the hint
+    # "rerun with --resume" alone skips those refused rows and exits 0: nobody got them.
+    journal = str(tmp_path / "run.db")
+    monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "expired-token")
+    assert broadcast(recipients, "--journal", journal, "--concurrency", "1") == 1
+    hint = [line for line in capsys.readouterr().out.splitlines() if "--resume" in line]
+    assert hint and "--retry-failed" in hint[0]
