@@ -570,3 +570,15 @@ async def test_reset_starts_afresh(fake: FakeCloudAPI, http: aiohttp.ClientSessi
     assert fake.sent == []
     assert fake.numbers[NUMBER].registered
     assert not fake.numbers[NUMBER].register_calls
+
+
+async def test_reset_does_not_reissue_message_ids(
+    fake: FakeCloudAPI, http: aiohttp.ClientSession
+) -> None:
+    # Webhook receivers dedupe on wamids: a repeated id after reset() would
+    # make a long-lived router drop the new message as a redelivery.
+    url = f"{fake.base_url}/{NUMBER}/messages"
+    _, before = await call(http, "POST", url, json=text_message())
+    fake.reset()
+    _, after = await call(http, "POST", url, json=text_message())
+    assert after["messages"][0]["id"] != before["messages"][0]["id"]

@@ -308,9 +308,12 @@ class FakeCloudAPI:
         """Start afresh, as if the fake had just been started.
 
         Forgets messages, media, QR codes, refusals, number state (registration,
-        PIN, profile), limit state and scripted faults.
+        PIN, profile), limit state and scripted faults. Ids keep counting:
+        webhook receivers dedupe on wamids, so a reissued one would be dropped.
         """
+        ids = self._ids
         self._reset_records()
+        self._ids = ids
         self.faults.clear()
 
     async def flush_webhooks(self) -> None:
