@@ -250,6 +250,8 @@ class BroadcastReport(msgspec.Struct, frozen=True, kw_only=True):
 
 # Row states kept per recipient number (one byte each).
 _NEW, _SEEN, _PREV_FINAL, _PREV_PENDING, _PREV_UNKNOWN, _PREV_FAILED = range(6)
+# What a forgotten "pending" mark falls back to: a resumed row keeps its earlier state.
+_PRIOR_STATUS = {_PREV_PENDING: "pending", _PREV_UNKNOWN: "unknown", _PREV_FAILED: "failed"}
 _PREV_BY_STATUS = {
     "sent": _PREV_FINAL, "skipped": _PREV_FINAL, "failed": _PREV_FAILED,
     "unknown": _PREV_UNKNOWN, "pending": _PREV_PENDING,
@@ -834,6 +836,7 @@ class Broadcast:
             if repeat is not None:
                 await self._finish(repeat, journal=state == _PREV_PENDING)
                 return
+        prior = _PRIOR_STATUS.get(state)
         try:
             message = self._message_for(recipient)
         except Exception as exc:  # e.g. params=5: a malformed row must not end its worker
@@ -850,13 +853,13 @@ class Broadcast:
                 self.stop(f"journal write failed: {exc}")
                 reason = SendError(type="JournalError", message=f"not sent: {exc}")
                 await self._finish(SendOutcome(number, "skipped", error=reason, row=index),
-                                   journal=False, forget=True)
+                                   journal=False, forget=True, prior=prior)
                 return
         if self._aborted:
             # Aborted while the pending mark was written: nothing went out, leave it for resume.
             reason = SendError(type="Stopped", message="not sent: the run was stopped first")
             await self._finish(SendOutcome(number, "skipped", error=reason, row=index),
-                               journal=False, forget=True)
+                               journal=False, forget=True, prior=prior)
             return
         # The worker set this counter in its own context once; reuse it per row.
         counter = attempt_counter.get() or AttemptCounter()
@@ -913,7 +916,7 @@ class Broadcast:
             outcome = SendOutcome(number, "unknown", None, _error_of(exc), counter.count, index)
         finally:
             self._sending.discard(task)
-        await self._finish(outcome, journal=True, forget=forget)
+        await self._finish(outcome, journal=True, forget=forget, prior=prior)
 
     def _message_for(self, recipient: Recipient) -> Message | None:
         """The message of a row (None with a custom ``send``, which builds its own).
@@ -958,12 +961,15 @@ class Broadcast:
         return None
 
     async def _finish(
-        self, outcome: SendOutcome, *, journal: bool, forget: bool = False
+        self, outcome: SendOutcome, *, journal: bool, forget: bool = False,
+        prior: str | None = None,
     ) -> None:
         if self._journal is not None and (journal or forget):
             try:
                 if forget:
-                    await self._journal.call(_forget(self._journal.campaign, outcome.to))
+                    await self._journal.call(
+                        _forget(self._journal.campaign, outcome.to, prior)
+                    )
                 else:
                     await self._journal.record(_entry_of(outcome))
             except Exception as exc:
@@ -1056,8 +1062,15 @@ def _entry_of(outcome: SendOutcome) -> JournalEntry:
     )
 
 
-def _forget(campaign: str, recipient: str) -> Callable[[Any], None]:
+def _forget(campaign: str, recipient: str, prior: str | None) -> Callable[[Any], None]:
     def run(conn: Any) -> None:
+        if prior is not None:
+            # Deleting would erase an earlier run's "may have been sent" (or refusal).
+            conn.execute(
+                "UPDATE outcomes SET status = ? WHERE campaign = ? AND recipient = ? "
+                "AND status = 'pending'", (prior, campaign, recipient),
+            )
+            return
         conn.execute(
             "DELETE FROM outcomes WHERE campaign = ? AND recipient = ? AND status = 'pending'",
             (campaign, recipient),

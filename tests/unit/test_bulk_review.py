@@ -17,6 +17,7 @@ from whatsapp_async.journal import Journal, JournalEntry
 from whatsapp_async.retry import RetryPolicy
 from whatsapp_async.testing import FakeCloudAPI
 
+from .test_bulk import Sender, seed_journal
 from .test_cli import broadcast, fake, recipients  # noqa: F401  (fixtures)
 
 URL = "https://graph.facebook.com/v21.0/1234567890/messages"
@@ -131,3 +132,21 @@ def test_the_resume_hint_after_a_fatal_refusal_names_retry_failed(
     assert broadcast(recipients, "--journal", journal, "--concurrency", "1") == 1
     hint = [line for line in capsys.readouterr().out.splitlines() if "--resume" in line]
     assert hint and "--retry-failed" in hint[0]
+
+
+async def test_a_resent_unknown_row_stopped_before_sending_stays_unknown(tmp_path: Path) -> None:
+    # resend_unknown=True marks the row pending; stopped before any attempt, the pending
+    # mark was deleted, erasing "may have been delivered": the next plain resume resent it.
+    db = tmp_path / "run.db"
+    seed_journal(db, {"+15550000000": "unknown"})
+    sender = Sender()
+    sender.gate = asyncio.Event()  # never set: the send hangs until the drain timeout
+    async with WhatsAppClient("token", "1234567890") as client:
+        bc = Broadcast(client, ["+15550000000"], template="t", journal=db, resume=True,
+                       resend_unknown=True, concurrency=1, drain_timeout=0.01, send=sender)
+        task = asyncio.ensure_future(bc.run())
+        await sender.wait_active(1)
+        bc.stop()
+        report = await task
+    assert report.errors == {"Stopped": 1}
+    assert journal_rows(db) == {"+15550000000": "unknown"}
