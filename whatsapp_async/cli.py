@@ -15,6 +15,7 @@ import csv
 import os
 import random
 import signal
+import sqlite3
 import sys
 import tempfile
 import time
@@ -661,6 +662,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except (ConfigurationError, ValidationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except sqlite3.Error as exc:
+        # Only opening (or reading back) the journal raises here, before any send;
+        # the engine handles write failures during the run itself.
+        print(f"error: the journal cannot be used: {exc}; nothing was sent", file=sys.stderr)
         return EXIT_USAGE
     except WhatsAppError as exc:
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -150,3 +150,14 @@ async def test_a_resent_unknown_row_stopped_before_sending_stays_unknown(tmp_pat
         report = await task
     assert report.errors == {"Stopped": 1}
     assert journal_rows(db) == {"+15550000000": "unknown"}
+
+
+def test_a_journal_that_cannot_be_opened_exits_2_with_a_message(
+    fake: FakeCloudAPI, recipients: Path, tmp_path: Path,  # noqa: F811  (fixtures)
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # sqlite3.OperationalError escaped main(): a traceback and exit 1 ("rows failed").
+    journal = str(tmp_path / "no-such-dir" / "run.db")
+    assert broadcast(recipients, "--journal", journal) == 2
+    assert "journal" in capsys.readouterr().err
+    assert fake.sent == []
