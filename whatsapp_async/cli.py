@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -298,7 +298,7 @@ class _FailureWriter:
 
 @dataclass(frozen=True)
 class _Credentials:
-    token: str
+    token: str = field(repr=False)  # never shown, even by accident
     phone_number_id: str
     base_url: str | None
 
