@@ -32,6 +32,7 @@ from .errors import (
     ConnectError,
     ConnectionLostError,
     RequestTimeout,
+    TransportError,
     UnexpectedResponseError,
     ValidationError,
     build_api_error,
@@ -60,6 +61,7 @@ attempt_counter: ContextVar[AttemptCounter | None] = ContextVar(
 )
 
 DEFAULT_HOST = "https://graph.facebook.com"
+_DOWNLOAD_PATH = "(media download)"  # the URL itself may carry signed query data
 DEFAULT_API_VERSION = "v21.0"
 USER_AGENT = f"whatsapp-async/{__version__}"
 JSON_TYPE = "application/json"
@@ -177,15 +179,41 @@ class Download:
         try:
             async for chunk in self._response.content.iter_chunked(size):
                 yield chunk
-        except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError) as exc:
-            raise ConnectionLostError(
-                f"download interrupted: {exc}", method="GET", path="(media download)"
-            ) from exc
-        except asyncio.TimeoutError as exc:
-            raise RequestTimeout(
-                "download timed out", method="GET", path="(media download)",
-                may_have_been_sent=True,
-            ) from exc
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise transport_failure(exc, "GET", _DOWNLOAD_PATH) from exc
+
+
+def transport_failure(
+    exc: aiohttp.ClientError | asyncio.TimeoutError,
+    method: str,
+    path: str,
+    *,
+    timeout: float | None = None,
+) -> TransportError:
+    """The typed error for an aiohttp failure, saying whether the server may have the request.
+
+    Only a failure to connect (or to get a pooled connection) proves nothing
+    was sent; a timeout or a broken connection afterwards leaves it open.
+    """
+    where = f"{method} {path}"
+    if isinstance(exc, aiohttp.ClientResponseError):  # a malformed answer from the server
+        return ConnectionLostError(
+            f"{where}: bad answer: {exc.message}", method=method, path=path
+        )
+    if isinstance(exc, (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)):
+        return ConnectError(
+            f"{where}: could not connect: {type(exc).__name__}: {exc}", method=method, path=path
+        )
+    if isinstance(exc, asyncio.TimeoutError):
+        after = f" after {timeout:g}s" if timeout is not None else ""
+        return RequestTimeout(
+            f"{where}: timed out{after} waiting for the answer; the server may have received "
+            "the request", method=method, path=path, may_have_been_sent=True,
+        )
+    return ConnectionLostError(
+        f"{where}: connection lost ({type(exc).__name__}: {exc}); the server may have "
+        "received the request", method=method, path=path,
+    )
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
@@ -374,26 +402,8 @@ class Transport:
                         if throttle_key is not None and err.code == 130429:
                             await self.throttle.report_rate_limited(throttle_key, err.retry_after)
                         raise err
-            except aiohttp.ClientResponseError as exc:  # malformed answer from the server
-                raise ConnectionLostError(
-                    f"{method} {path}: bad answer: {exc.message}", method=method, path=path
-                ) from exc
-            except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
-                raise ConnectError(
-                    f"{method} {path}: could not connect: {type(exc).__name__}: {exc}",
-                    method=method, path=path,
-                ) from exc
-            except asyncio.TimeoutError as exc:
-                raise RequestTimeout(
-                    f"{method} {path}: timed out after {options.timeout:g}s waiting for the "
-                    "answer; the server may have received the request",
-                    method=method, path=path, may_have_been_sent=True,
-                ) from exc
-            except aiohttp.ClientError as exc:
-                raise ConnectionLostError(
-                    f"{method} {path}: connection lost ({type(exc).__name__}: {exc}); the server "
-                    "may have received the request", method=method, path=path,
-                ) from exc
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                raise transport_failure(exc, method, path, timeout=options.timeout) from exc
             finally:
                 for handle in to_close:
                     handle.close()
@@ -449,21 +459,12 @@ class Transport:
                 if resp.status >= 400:
                     raw = await resp.read()
                     raise error_from_response(
-                        resp.status, resp.headers, raw, method="GET", path="(media download)"
+                        resp.status, resp.headers, raw, method="GET", path=_DOWNLOAD_PATH
                     )
                 yield Download(resp)
-        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
-            raise ConnectError(
-                f"media download: could not connect: {exc}", method="GET", path="(media download)"
-            ) from exc
-        except asyncio.TimeoutError as exc:
-            raise RequestTimeout(
-                "media download timed out", method="GET", path="(media download)",
-                may_have_been_sent=True,
-            ) from exc
-        except aiohttp.ClientError as exc:
-            raise ConnectionLostError(
-                f"media download: connection lost: {exc}", method="GET", path="(media download)"
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise transport_failure(
+                exc, "GET", _DOWNLOAD_PATH, timeout=options.timeout
             ) from exc
 
 

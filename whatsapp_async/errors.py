@@ -420,8 +420,8 @@ def build_api_error(status: int, error: dict[str, Any] | None, **context: Any) -
         return value if isinstance(value, str) else None
 
     transient = error.get("is_transient")
-    fbtrace = _str("fbtrace_id") or context.pop("fbtrace_id", None)
-    context.pop("fbtrace_id", None)
+    header_trace = context.pop("fbtrace_id", None)  # x-fb-trace-id; the body's wins
+    fbtrace = _str("fbtrace_id") or header_trace
     return api_error_class(code)(
         status=status,
         code=code,
