@@ -27,8 +27,3 @@ def decoder_for(cast_to: type[T]) -> msgspec.json.Decoder[T]:
     """Return the cached decoder for ``cast_to`` (built once per type)."""
     decoder: msgspec.json.Decoder[T] = _decoder(cast_to)  # type: ignore[arg-type]
     return decoder
-
-
-def decode(data: bytes, cast_to: type[T]) -> T:
-    """Decode JSON bytes into ``cast_to`` with a cached decoder."""
-    return decoder_for(cast_to).decode(data)
