@@ -148,14 +148,7 @@ class LocalThrottle:
         bucket = self._buckets.get(key)
         if bucket is None:
             self._sweep(now)
-            rate = self._rates.get(key, self.rate)
-            bucket = _Bucket(AsyncLimiter(1, 1), rate, rate, now)
-            self._retune(bucket)
-            # Start nearly full: the first send goes at once, the next ones at the
-            # rate. An empty bucket would add a whole burst on top of the first
-            # second's sends, and Meta counts them all in that second.
-            bucket.limiter._level = max(0.0, bucket.limiter.max_rate - 1)
-            self._buckets[key] = bucket
+            bucket = self._new_bucket(key, now)
         elif bucket.rate < bucket.base_rate:
             self._recover(bucket, now)
         bucket.last_used = now
@@ -165,10 +158,7 @@ class LocalThrottle:
         """Pause ``key``'s sends and halve its rate after a 130429."""
         loop = asyncio.get_running_loop()
         now = loop.time()
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            rate = self._rates.get(key, self.rate)
-            bucket = self._buckets[key] = _Bucket(AsyncLimiter(1, 1), rate, rate, now)
+        bucket = self._buckets.get(key) or self._new_bucket(key, now)
         bucket.penalties = bucket.penalties + 1 if now - bucket.last_penalty < 60 else 1
         bucket.last_penalty = now
         bucket.rate = max(bucket.base_rate * self._min_fraction, bucket.rate / 2)
@@ -179,6 +169,16 @@ class LocalThrottle:
             "throughput limit hit for number %s: pausing %.1fs, rate now %.1f/s",
             key, pause, bucket.rate,
         )
+
+    def _new_bucket(self, key: str, now: float) -> _Bucket:
+        rate = self._rates.get(key, self.rate)
+        bucket = self._buckets[key] = _Bucket(AsyncLimiter(1, 1), rate, rate, now)
+        self._retune(bucket)
+        # Start nearly full: the first send goes at once, the next ones at the
+        # rate. An empty bucket would add a whole burst on top of the first
+        # second's sends, and Meta counts them all in that second.
+        bucket.limiter._level = max(0.0, bucket.limiter.max_rate - 1)
+        return bucket
 
     def _recover(self, bucket: _Bucket, now: float) -> None:
         steps = int((now - bucket.last_penalty) / self._recovery_interval)
