@@ -3,11 +3,37 @@
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 from urllib.parse import urlsplit
+
+from msgspec import UNSET, UnsetType
 
 from .errors import ValidationError
 
+T = TypeVar("T")
+
 _DIGITS = re.compile(r"[0-9]+")  # not \d: that also matches non-ASCII digits
+# A language code as Meta writes them: "en", "en_US", "es_419", "zh_CN", "pt_BR".
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]{2,4})?")
+
+
+def unset(value: T | None) -> T | UnsetType:
+    """``None`` (not passed) becomes UNSET, so the field stays off the wire."""
+    return UNSET if value is None else value
+
+
+def check_language_code(field: str, value: str) -> str:
+    """Return ``value`` if it is a language code such as ``en``, ``en_US`` or ``es_419``.
+
+    Raises:
+        ValidationError: Not a string of that form.
+    """
+    if not isinstance(value, str) or not _LANGUAGE_CODE.fullmatch(value):
+        raise ValidationError(
+            field, "must be a language or locale code such as 'en' or 'en_US' (underscore, "
+            f"not dash), got {value!r}"
+        )
+    return value
 
 
 def check_length(field: str, value: str, maximum: int, *, minimum: int = 0) -> str:

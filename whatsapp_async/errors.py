@@ -47,6 +47,10 @@ __all__ = [
 ]
 
 
+#: The one wording for a request whose fate is unknown; messages and docs use it as is.
+MAY_HAVE_BEEN_SENT = "it may have been sent"
+
+
 class WhatsAppError(Exception):
     """Root of every exception raised by whatsapp-async."""
 
