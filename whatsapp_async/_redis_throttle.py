@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
+from ._redis_script import SCRIPT
 from .errors import ThrottleUnavailableError
 from .throttle import LocalThrottle, check_rates
 
@@ -44,111 +45,6 @@ except ImportError as exc:  # pragma: no cover - depends on the install
 __all__ = ["RedisThrottle"]
 
 log = logging.getLogger("whatsapp_async")
-
-# KEYS[1]: the number's bucket (a hash); KEYS[2]: its shared configured rate.
-# ARGV: op ("take" | "penalize" | "peek" | "set"), default rate per second,
-# burst (0 = a tenth of the rate, at least 1), idle ttl ms, recovery interval
-# us, min rate fraction, max pause us, retry_after us (-1 = none) or new rate.
-# Times are microseconds of the server's clock. Hash fields: tat (theoretical
-# arrival time of the next slot), r (current rate while slowed down), p and lp
-# (consecutive 130429 reports and when the last one counted), pu (pause end),
-# rec (where gradual recovery counts from).
-_SCRIPT = """
-pcall(redis.replicate_commands)
-local bucket, conf = KEYS[1], KEYS[2]
-local op = ARGV[1]
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-
-if op == 'set' then
-  redis.call('SET', conf, ARGV[2])
-  redis.call('HDEL', bucket, 'r', 'rec')
-  return {0, 0, math.floor(tonumber(ARGV[2]) * 1000)}
-end
-
-local base = tonumber(redis.call('GET', conf) or ARGV[2])
-local burst_cfg = tonumber(ARGV[3])
-local idle_ms = tonumber(ARGV[4])
-local interval = tonumber(ARGV[5])
-local h = redis.call('HMGET', bucket, 'tat', 'r', 'p', 'lp', 'pu', 'rec')
-local tat = tonumber(h[1]) or now
-local rate = tonumber(h[2]) or base
-local penalties = tonumber(h[3]) or 0
-local last = tonumber(h[4]) or 0
-local pause_until = tonumber(h[5]) or 0
-local rec = tonumber(h[6]) or 0
-
-if rate > base then rate = base end
-if rate < base and now > rec then
-  local steps = math.floor((now - rec) / interval)
-  if steps > 0 then
-    rate = math.min(base, rate + steps * base / 10)
-    rec = rec + steps * interval
-  end
-end
-
-if op == 'peek' then
-  return {0, math.floor(math.max(0, pause_until - now)), math.floor(rate * 1000)}
-end
-
-local function burst_of(r)
-  if burst_cfg > 0 then return burst_cfg end
-  return math.max(1, r / 10)
-end
-
-local function f(x) return string.format('%.17g', x) end
-
-local function save()
-  local keep = math.max(tat, pause_until, now)
-  if rate < base then
-    -- keep the slow-down until it would have fully recovered
-    local steps = math.ceil((base - rate) / (base / 10))
-    keep = math.max(keep, rec + steps * interval)
-  end
-  redis.call('HSET', bucket, 'tat', f(tat), 'r', f(rate), 'p', f(penalties),
-             'lp', f(last), 'pu', f(pause_until), 'rec', f(rec))
-  redis.call('PEXPIRE', bucket, math.ceil((keep - now) / 1000) + idle_ms)
-end
-
-if op == 'take' then
-  if pause_until > now then
-    save()
-    return {0, math.ceil(pause_until - now), math.floor(rate * 1000)}
-  end
-  local T = 1000000 / rate
-  local start = math.max(tat, now)
-  tat = start + T
-  local wait = math.max(0, tat - burst_of(rate) * T - now)
-  save()
-  return {1, math.ceil(wait), math.floor(rate * 1000)}
-end
-
-if op == 'penalize' then
-  local retry_after = tonumber(ARGV[8])
-  local max_pause = tonumber(ARGV[7])
-  if now < math.max(pause_until, last + 1000000) then
-    -- A report of sends made before the last slow-down took effect: the same
-    -- event, so it may lengthen the pause but does not slow down again.
-    if retry_after >= 0 then
-      pause_until = math.max(pause_until, now + math.min(retry_after, max_pause))
-    end
-  else
-    if now - last < 60000000 then penalties = penalties + 1 else penalties = 1 end
-    last = now
-    rate = math.max(base * tonumber(ARGV[6]), rate / 2)
-    local pause = retry_after
-    if pause < 0 then pause = 2 ^ (penalties - 1) * 1000000 end
-    pause_until = now + math.min(pause, max_pause)
-    rec = pause_until
-  end
-  -- the first slot after the pause is at its end, without a burst
-  tat = math.max(tat, pause_until + (burst_of(rate) - 1) * 1000000 / rate)
-  save()
-  return {0, math.ceil(pause_until - now), math.floor(rate * 1000)}
-end
-
-return redis.error_reply('unknown op ' .. tostring(op))
-"""
 
 OnUnavailable = Literal["fail", "local"]
 
@@ -275,7 +171,7 @@ class RedisThrottle:
         self._min_fraction = min_rate_fraction
         self._max_pause_us = round(max_pause * 1_000_000)
         self._probe_interval = probe_interval
-        self._script = self._redis.register_script(_SCRIPT)
+        self._script = self._redis.register_script(SCRIPT)
         self._max_reserved = max_reserved
         self._gates: weakref.WeakValueDictionary[str, asyncio.Semaphore] = (
             weakref.WeakValueDictionary()
@@ -292,18 +188,18 @@ class RedisThrottle:
 
     # ------------------------------------------------------------------ keys
 
-    def bucket_key(self, key: str) -> str:
-        """The Redis key of ``key``'s bucket (the number is a hash tag, for Redis Cluster)."""
-        return f"{self._prefix}:{{{key}}}:bucket"
+    def bucket_key(self, phone_number_id: str) -> str:
+        """The Redis key of the number's bucket (the number is a hash tag, for Redis Cluster)."""
+        return f"{self._prefix}:{{{phone_number_id}}}:bucket"
 
-    def rate_key(self, key: str) -> str:
-        """The Redis key holding ``key``'s shared configured rate, if one was set."""
-        return f"{self._prefix}:{{{key}}}:rate"
+    def rate_key(self, phone_number_id: str) -> str:
+        """The Redis key holding the number's shared configured rate, if one was set."""
+        return f"{self._prefix}:{{{phone_number_id}}}:rate"
 
     # ------------------------------------------------------------------ protocol
 
-    async def acquire(self, key: str) -> None:
-        """Wait until one more message may be sent from ``key``.
+    async def acquire(self, phone_number_id: str) -> None:
+        """Wait until one more message may be sent from ``phone_number_id``.
 
         Raises:
             ThrottleUnavailableError: Redis could not be reached and
@@ -311,23 +207,25 @@ class RedisThrottle:
         """
         was_down = self._down
         if self._use_redis():
-            gate = self._gates.get(key)
+            gate = self._gates.get(phone_number_id)
             if gate is None:
-                gate = self._gates[key] = asyncio.Semaphore(self._max_reserved)
+                gate = self._gates[phone_number_id] = asyncio.Semaphore(self._max_reserved)
             async with gate:
                 # An outage found by another caller while this one queued: do
                 # not make every queued caller wait for Redis to time out.
                 if was_down or not self._down:
-                    if await self._take(key):
+                    if await self._take(phone_number_id):
                         return
                 elif self._on_unavailable == "fail":
                     raise self._error()
         elif self._on_unavailable == "fail":
             raise self._error()
-        await self._fallback().acquire(key)
+        await self._fallback().acquire(phone_number_id)
 
-    async def report_rate_limited(self, key: str, retry_after: float | None = None) -> None:
-        """Pause ``key`` for every process and halve its shared rate after a 130429.
+    async def report_rate_limited(
+        self, phone_number_id: str, retry_after: float | None = None
+    ) -> None:
+        """Pause ``phone_number_id`` for every process and halve its shared rate after a 130429.
 
         Reports that arrive during the pause (or within a second of the report
         that started it) are taken as the same event: they may lengthen the
@@ -337,7 +235,7 @@ class RedisThrottle:
         if self._use_redis():
             after = -1 if retry_after is None else round(max(retry_after, 0.0) * 1_000_000)
             try:
-                _, pause_us = await self._call("penalize", key, extra=after)
+                _, pause_us = await self._call("penalize", phone_number_id, extra=after)
             except RedisError as exc:
                 with contextlib.suppress(ThrottleUnavailableError):
                     self._went_down(exc)
@@ -345,16 +243,17 @@ class RedisThrottle:
                 self._came_back()
                 log.info(
                     "throughput limit hit for number %s: all processes pause %.1fs, "
-                    "shared rate now %.1f/s", key, pause_us / 1e6, self._seen[key],
+                    "shared rate now %.1f/s",
+                    phone_number_id, pause_us / 1e6, self._seen[phone_number_id],
                 )
                 return
         if self._on_unavailable == "local":
-            await self._fallback().report_rate_limited(key, retry_after)
+            await self._fallback().report_rate_limited(phone_number_id, retry_after)
 
     # ------------------------------------------------------------------ settings
 
-    async def set_rate(self, key: str, rate: float) -> None:
-        """Store ``key``'s configured rate in Redis, for every process.
+    async def set_rate(self, phone_number_id: str, rate: float) -> None:
+        """Store ``phone_number_id``'s configured rate in Redis, for every process.
 
         It overrides ``rate`` and ``rates`` of all throttles with this prefix
         and ends a slow-down in progress. It is configuration, so it does not
@@ -366,32 +265,32 @@ class RedisThrottle:
         """
         check_rates(rate)
         try:
-            await self._call("set", key, rate=float(rate))
+            await self._call("set", phone_number_id, rate=float(rate))
         except RedisError as exc:
             raise self._error(exc) from exc
 
-    def rate_for(self, key: str) -> float:
-        """The rate applied to ``key`` when this process last asked Redis.
+    def rate_for(self, phone_number_id: str) -> float:
+        """The rate applied to ``phone_number_id`` when this process last asked Redis.
 
         It is the shared rate (lower after a 130429) as of this process's last
-        send from ``key``; the configured one before the first send, and the
+        send from ``phone_number_id``; the configured one before the first send, and the
         fallback's while Redis is unreachable. :meth:`fetch_rate` asks Redis now.
         """
         if self._down and self._local is not None:
-            return self._local.rate_for(key)
-        return self._seen.get(key) or self._rates.get(key, self.rate)
+            return self._local.rate_for(phone_number_id)
+        return self._seen.get(phone_number_id) or self._rates.get(phone_number_id, self.rate)
 
-    async def fetch_rate(self, key: str) -> float:
-        """The rate every process applies to ``key`` right now (lower after a 130429).
+    async def fetch_rate(self, phone_number_id: str) -> float:
+        """The rate every process applies to the number right now (lower after a 130429).
 
         Raises:
             ThrottleUnavailableError: Redis could not be reached.
         """
         try:
-            await self._call("peek", key)
+            await self._call("peek", phone_number_id)
         except RedisError as exc:
             raise self._error(exc) from exc
-        return self._seen[key]
+        return self._seen[phone_number_id]
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -414,14 +313,14 @@ class RedisThrottle:
     # ------------------------------------------------------------------ internals
 
     async def _call(
-        self, op: str, key: str, *, extra: int = -1, rate: float | None = None
+        self, op: str, phone_number_id: str, *, extra: int = -1, rate: float | None = None
     ) -> tuple[int, int]:
         """Run the script once; returns its flag and time (us), and notes the rate."""
         result = await self._script(
-            keys=[self.bucket_key(key), self.rate_key(key)],
+            keys=[self.bucket_key(phone_number_id), self.rate_key(phone_number_id)],
             args=[
                 op,
-                rate if rate is not None else self._rates.get(key, self.rate),
+                rate if rate is not None else self._rates.get(phone_number_id, self.rate),
                 self._burst,
                 self._idle_ms,
                 self._interval_us,
@@ -431,14 +330,14 @@ class RedisThrottle:
             ],
         )
         flag, micros, rate_milli = result
-        self._seen[key] = int(rate_milli) / 1000
+        self._seen[phone_number_id] = int(rate_milli) / 1000
         return int(flag), int(micros)
 
-    async def _take(self, key: str) -> bool:
+    async def _take(self, phone_number_id: str) -> bool:
         """Take a slot from Redis and wait for it; False if Redis failed ("local" mode)."""
         while True:
             try:
-                reserved, wait_us = await self._call("take", key)
+                reserved, wait_us = await self._call("take", phone_number_id)
             except RedisError as exc:
                 self._went_down(exc)
                 return False

@@ -1,32 +1,31 @@
 """The one module that touches aiohttp.
 
 It builds URLs from checked path segments, adds the bearer token, encodes
-request Structs, decodes answers into the requested type, maps failures to the
-exception tree, and applies the throttle and the retry policy around each
-attempt. Resources never see HTTP details.
+request Structs, runs each attempt through the view's middleware chain (see
+:mod:`whatsapp_async.middleware`), decodes answers into the requested type and
+maps failures to the exception tree, with the retry policy around it all.
+Resources never see HTTP details.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
-import logging
 import re
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import IO, Any, TypeVar
+from typing import IO, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
 import msgspec
 
 from . import _codec
+from ._error_answers import error_from_response
 from ._version import __version__
 from .errors import (
-    APIError,
     ClientClosedError,
     ConfigurationError,
     ConnectError,
@@ -35,30 +34,17 @@ from .errors import (
     TransportError,
     UnexpectedResponseError,
     ValidationError,
-    build_api_error,
 )
+from .middleware import Answer, Attempt, CallNext, Middleware, pipeline
+from .request import APIRequest, FilePart, Multipart, check_segment
 from .retry import RetryPolicy
 from .throttle import Throttle
 
+__all__ = [
+    "FilePart", "Multipart", "RequestOptions", "Transport", "check_segment", "resolve_base_url",
+]
+
 T = TypeVar("T")
-log = logging.getLogger("whatsapp_async")
-
-
-class AttemptCounter:
-    """Counts HTTP attempts that got past the throttle (see :data:`attempt_counter`)."""
-
-    __slots__ = ("count",)
-
-    def __init__(self) -> None:
-        self.count = 0
-
-
-#: Set by a caller that must know whether a request may have left (the bulk
-#: engine): each attempt adds one right before it is written, after the
-#: throttle, so zero means nothing was sent.
-attempt_counter: ContextVar[AttemptCounter | None] = ContextVar(
-    "whatsapp_async_attempt_counter", default=None
-)
 
 DEFAULT_HOST = "https://graph.facebook.com"
 _DOWNLOAD_PATH = "(media download)"  # the URL itself may carry signed query data
@@ -69,25 +55,7 @@ JSON_TYPE = "application/json"
 # Hosts Meta serves media downloads from (seen in real GET /{media-id} answers).
 MEDIA_HOST_SUFFIXES = ("lookaside.fbsbx.com", ".fbcdn.net", ".whatsapp.net")
 
-_SEGMENT = re.compile(r"[A-Za-z0-9_.:=~-]+")
 _API_VERSION = re.compile(r"v\d+\.\d+")
-
-
-def check_segment(name: str, value: str) -> str:
-    """Return ``value`` if it is safe as one URL path segment.
-
-    Raises:
-        ValidationError: ``value`` is empty, ``.``/``..``, or holds a character
-            (``/``, ``?``, ``#``, ``%``, whitespace, ...) that could change the path.
-    """
-    if not isinstance(value, str):
-        raise ValidationError(name, f"must be a string id, got {type(value).__name__}")
-    if not _SEGMENT.fullmatch(value) or value in (".", ".."):
-        raise ValidationError(
-            name, "must be a non-empty id of letters, digits and . _ - : = ~ (no '/', '?', '#', "
-            "'%', whitespace or '..')"
-        )
-    return value
 
 
 def is_loopback_host(host: str) -> bool:
@@ -136,33 +104,11 @@ class RequestOptions:
     timeout: float
     connect_timeout: float
     retry: RetryPolicy
+    middleware: tuple[Middleware, ...] = field(default=())
 
     @cached_property
     def client_timeout(self) -> aiohttp.ClientTimeout:
         return aiohttp.ClientTimeout(total=self.timeout, connect=self.connect_timeout)
-
-
-@dataclass(frozen=True)
-class FilePart:
-    """One file field of a multipart body.
-
-    ``open`` is called once per attempt, so a retry re-reads the source; a
-    file object it returns is closed after the attempt when ``close`` is true.
-    """
-
-    name: str
-    filename: str
-    content_type: str
-    open: Callable[[], bytes | IO[bytes]]
-    close: bool = True
-
-
-@dataclass(frozen=True)
-class Multipart:
-    """A ``multipart/form-data`` body: plain fields then files."""
-
-    fields: Mapping[str, str] = field(default_factory=dict)
-    files: Sequence[FilePart] = ()
 
 
 class Download:
@@ -213,52 +159,6 @@ def transport_failure(
     return ConnectionLostError(
         f"{where}: connection lost ({type(exc).__name__}: {exc}); the server may have "
         "received the request", method=method, path=path,
-    )
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds to wait per ``X-Business-Use-Case-Usage`` (minutes in the header)."""
-    raw = headers.get("X-Business-Use-Case-Usage")
-    if not raw:
-        return None
-    try:
-        usage = msgspec.json.decode(raw)
-    except msgspec.DecodeError:
-        return None
-    minutes = 0.0
-    if isinstance(usage, dict):
-        for entries in usage.values():
-            for entry in entries if isinstance(entries, list) else ():
-                value = entry.get("estimated_time_to_regain_access") if isinstance(
-                    entry, dict) else None
-                if isinstance(value, (int, float)) and value > minutes:
-                    minutes = float(value)
-    return minutes * 60 if minutes > 0 else None
-
-
-def error_from_response(
-    status: int, headers: Mapping[str, str], body: bytes, *, method: str, path: str
-) -> APIError:
-    """Build the typed exception for an error answer (Graph body or not)."""
-    error: dict[str, Any] | None = None
-    try:
-        decoded = msgspec.json.decode(body) if body else None
-    except msgspec.DecodeError:
-        decoded = None
-    if isinstance(decoded, dict) and isinstance(decoded.get("error"), dict):
-        error = decoded["error"]
-    message = ""
-    if error is None:
-        snippet = body[:200].decode("utf-8", "replace").strip()
-        message = f"unexpected answer without a Graph error body: {snippet or '(empty body)'}"
-    return build_api_error(
-        status,
-        error,
-        message=message,
-        fbtrace_id=headers.get("x-fb-trace-id"),
-        retry_after=_retry_after(headers),
-        method=method,
-        path=path,
     )
 
 
@@ -329,31 +229,23 @@ class Transport:
             await self._session.close()
         self._session = None
 
+    def pipeline(self, options: RequestOptions) -> CallNext:
+        """The middleware chain of one view around this transport's HTTP exchange."""
+
+        async def exchange(attempt: Attempt) -> Answer:
+            return await self._exchange(attempt, options)
+
+        return pipeline(self.throttle, options.middleware, exchange)
+
     async def request(
-        self,
-        method: str,
-        segments: Sequence[str],
-        *,
-        cast_to: type[T],
-        options: RequestOptions,
-        body: msgspec.Struct | None = None,
-        params: Mapping[str, str] | None = None,
-        multipart: Multipart | None = None,
-        throttle_key: str | None = None,
-        idempotent: bool | None = None,
+        self, request: APIRequest[T], *, options: RequestOptions, pipeline: CallNext
     ) -> T:
-        """Make one API call with throttle and retry, and decode the answer.
+        """Make one API call through ``pipeline`` with retry, and decode the answer.
 
         Args:
-            method: HTTP method.
-            segments: Path segments below the base URL, each already checked.
-            cast_to: Type to decode a 2xx answer into.
+            request: What to call.
             options: Timeouts and retry policy of the calling view.
-            body: Struct sent as JSON.
-            params: Query parameters.
-            multipart: Multipart body (instead of ``body``).
-            throttle_key: Business number whose send budget this call uses.
-            idempotent: Whether repeating is harmless; defaults to GET/DELETE.
+            pipeline: The view's middleware chain (from :meth:`pipeline`).
 
         Returns:
             The decoded answer.
@@ -363,62 +255,56 @@ class Transport:
             TransportError: No answer was received.
             ClientClosedError: The client is closed.
         """
-        session = self._get_session()
-        path = "/" + "/".join(segments)
-        url = f"{self.base_url}{path}"
-        payload = _codec.encode(body) if body is not None else None
-        if idempotent is None:
-            idempotent = method in ("GET", "DELETE", "HEAD")
-        timeout = options.client_timeout
-        decoder = _codec.decoder_for(cast_to)
-        debug = log.isEnabledFor(logging.DEBUG)
+        self._get_session()  # a closed client fails before any throttle wait
+        decoder = _codec.decoder_for(request.result_type)
+        attempts = 0
 
         async def attempt() -> T:
-            if throttle_key is not None:
-                await self.throttle.acquire(throttle_key)
-            attempts = attempt_counter.get()
-            if attempts is not None:
-                attempts.count += 1
-            data: bytes | aiohttp.FormData | None = payload
-            to_close: list[IO[bytes]] = []
-            headers = self._json_headers if payload is not None else self._auth_headers
-            if multipart is not None:
-                data = _form(multipart, to_close)
+            nonlocal attempts
+            attempts += 1
+            answer = await pipeline(Attempt(request, attempts))
+            error = answer.error
+            if error is not None:
+                raise error
             try:
-                async with session.request(
-                    method, url, data=data, params=params, headers=headers, timeout=timeout
-                ) as resp:
-                    raw = await resp.read()
-                    status = resp.status
-                    if debug:
-                        log.debug(
-                            "%s %s -> %d (fbtrace_id=%s)", method, path, status,
-                            resp.headers.get("x-fb-trace-id"),
-                        )
-                    if status >= 400:
-                        err = error_from_response(
-                            status, resp.headers, raw, method=method, path=path
-                        )
-                        if throttle_key is not None and err.code == 130429:
-                            await self.throttle.report_rate_limited(throttle_key, err.retry_after)
-                        raise err
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                raise transport_failure(exc, method, path, timeout=options.timeout) from exc
-            finally:
-                for handle in to_close:
-                    handle.close()
-            try:
-                return decoder.decode(raw)
+                return decoder.decode(answer.body)
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:
                 raise UnexpectedResponseError(
-                    status=status,
-                    message=f"could not read the answer as {cast_to.__name__}: {exc}",
-                    method=method, path=path,
+                    status=answer.status,
+                    message=f"could not read the answer as {request.result_type.__name__}: {exc}",
+                    method=answer.method, path=answer.path,
                 ) from exc
 
         return await options.retry.run(
-            attempt, idempotent=idempotent, label=f"{method} {path}"
+            attempt, idempotent=request.retry_safe, label=request.label
         )
+
+    async def _exchange(self, attempt: Attempt, options: RequestOptions) -> Answer:
+        """One HTTP exchange: the innermost step of the chain."""
+        session = self._get_session()
+        request = attempt.request
+        method = request.method
+        path = "/" + "/".join(request.path)
+        data: bytes | aiohttp.FormData | None
+        to_close: list[IO[bytes]] = []
+        if request.body is not None:
+            data = _codec.encode(request.body)
+            headers = self._json_headers
+        else:
+            data = _form(request.multipart, to_close) if request.multipart is not None else None
+            headers = self._auth_headers
+        try:
+            async with session.request(
+                method, self.base_url + path, data=data, params=request.params,
+                headers=headers, timeout=options.client_timeout,
+            ) as resp:
+                raw = await resp.read()
+                return Answer(resp.status, resp.headers, raw, method=method, path=path)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise transport_failure(exc, method, path, timeout=options.timeout) from exc
+        finally:
+            for handle in to_close:
+                handle.close()
 
     def check_download_host(self, url: str) -> None:
         """Refuse a URL whose host may not receive the token.

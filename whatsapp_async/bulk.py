@@ -46,7 +46,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
 
-from ._transport import AttemptCounter, attempt_counter
 from ._validation import normalize_phone_number as _normalize
 from .errors import (
     APIError,
@@ -64,6 +63,7 @@ from .errors import (
     WhatsAppError,
 )
 from .journal import Journal, JournalEntry
+from .middleware import AttemptCounter
 from .types.messages import BodyComponent, Language, Message, Template, TextParameter
 
 if TYPE_CHECKING:
@@ -513,7 +513,7 @@ class Broadcast:
         self._total = total
         self._rate = _rate_of(client)
         self._fixed_concurrency = concurrency
-        pool = int(getattr(client._transport, "_max_connections", 100))
+        pool = client.max_connections
         if concurrency is not None:
             start = concurrency
         elif self._rate is None:
@@ -734,8 +734,10 @@ class Broadcast:
         assert task is not None
         rows = self._iter
         tune = self._fixed_concurrency is None
-        # Each worker is a task with its own context: one counter serves all its rows.
-        attempt_counter.set(AttemptCounter())
+        # One row at a time per worker, so one counter (and one view carrying
+        # it) serves all of the worker's rows.
+        counter = AttemptCounter()
+        client = self._client.with_middleware(counter)
         try:
             while not self._stopping:
                 row: Recipient | str
@@ -761,7 +763,7 @@ class Broadcast:
                     index, row = pulled
                 self._in_flight += 1
                 try:
-                    await self._process(index, row, task)
+                    await self._process(index, row, task, client, counter)
                 finally:
                     self._in_flight -= 1
                 if self._live < self._concurrency and not self._stopping:
@@ -818,7 +820,10 @@ class Broadcast:
 
     # ------------------------------------------------------------------ one row
 
-    async def _process(self, index: int, row: Recipient | str, task: asyncio.Task[None]) -> None:
+    async def _process(
+        self, index: int, row: Recipient | str, task: asyncio.Task[None],
+        client: WhatsAppClient, counter: AttemptCounter,
+    ) -> None:
         """Take one row to its outcome. One coroutine on purpose: this is the hot path."""
         recipient = row if type(row) is Recipient else Recipient(row)  # type: ignore[arg-type]
         raw = recipient.to
@@ -861,17 +866,15 @@ class Broadcast:
             await self._finish(SendOutcome(number, "skipped", error=reason, row=index),
                                journal=False, forget=True, prior=prior)
             return
-        # The worker set this counter in its own context once; reuse it per row.
-        counter = attempt_counter.get() or AttemptCounter()
         counter.count = 0
         self._sending.add(task)
         outcome: SendOutcome
         forget = False
         try:
             if self._send_fn is not None:
-                sent = await self._send_fn(self._client, number, recipient)
+                sent = await self._send_fn(client, number, recipient)
             else:
-                sent = await self._client.messages.send(number, message)  # type: ignore[arg-type]
+                sent = await client.messages.send(number, message)  # type: ignore[arg-type]
             outcome = SendOutcome(number, "sent", _message_id_of(sent), None, counter.count, index)
         except asyncio.CancelledError:
             if counter.count == 0:

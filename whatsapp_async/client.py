@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import aiohttp
 
-from ._transport import RequestOptions, Transport, check_segment, resolve_base_url
+from ._transport import Download, RequestOptions, Transport, resolve_base_url
 from .errors import ConfigurationError
+from .middleware import CallNext, Middleware
+from .request import APIRequest, check_segment
 from .resources import (
     BusinessProfileResource,
     MediaResource,
@@ -30,6 +34,8 @@ if TYPE_CHECKING:
     from .types.messages import Message
 
 __all__ = ["WhatsAppClient"]
+
+T = TypeVar("T")
 
 
 class WhatsAppClient:
@@ -62,6 +68,8 @@ class WhatsAppClient:
             :class:`LocalThrottle` at ``messages_per_second``. Pass one object to
             several clients to make them share a budget.
         messages_per_second: Rate of the default throttle.
+        middleware: Middlewares run around every HTTP attempt, outermost
+            first, after the throttle (see :mod:`whatsapp_async.middleware`).
 
     Raises:
         ConfigurationError: No token, or an unsafe/malformed base URL.
@@ -81,6 +89,7 @@ class WhatsAppClient:
         retry: RetryPolicy | None = None,
         throttle: Throttle | None = None,
         messages_per_second: float = 80.0,
+        middleware: Sequence[Middleware] = (),
     ) -> None:
         token = access_token or os.environ.get("WHATSAPP_ACCESS_TOKEN")
         if not token:
@@ -101,7 +110,11 @@ class WhatsAppClient:
             max_connections=max_connections,
             session=session,
         )
-        self._options = _make_options(timeout, connect_timeout, retry or RetryPolicy())
+        self._max_connections = max_connections
+        self._options = _make_options(
+            timeout, connect_timeout, retry or RetryPolicy(), tuple(middleware)
+        )
+        self._pipeline: CallNext = self._transport.pipeline(self._options)
         self._phone_number_id = number
         self._owner = True
 
@@ -110,7 +123,11 @@ class WhatsAppClient:
     def _view(self, phone_number_id: str | None, options: RequestOptions) -> WhatsAppClient:
         view = object.__new__(WhatsAppClient)
         view._transport = self._transport
+        view._max_connections = self._max_connections
         view._options = options
+        view._pipeline = (
+            self._pipeline if options is self._options else self._transport.pipeline(options)
+        )
         view._phone_number_id = phone_number_id
         view._owner = False
         return view
@@ -147,6 +164,27 @@ class WhatsAppClient:
                 opts.timeout if timeout is None else timeout,
                 opts.connect_timeout if connect_timeout is None else connect_timeout,
                 opts.retry if retry is None else retry,
+                opts.middleware,
+            ),
+        )
+
+    def with_middleware(self, *middleware: Middleware) -> WhatsAppClient:
+        """A view whose calls also run through ``middleware``, after this view's own.
+
+        It shares the pool, throttle and retry policy. Use it to watch or
+        count the calls of one part of a program (the broadcast engine counts
+        each row's attempts this way).
+
+        Args:
+            *middleware: Middlewares to add, outermost first (see
+                :mod:`whatsapp_async.middleware`).
+        """
+        opts = self._options
+        return self._view(
+            self._phone_number_id,
+            RequestOptions(
+                timeout=opts.timeout, connect_timeout=opts.connect_timeout, retry=opts.retry,
+                middleware=(*opts.middleware, *middleware),
             ),
         )
 
@@ -176,6 +214,16 @@ class WhatsAppClient:
     def timeout(self) -> float:
         """Seconds one attempt may take in all."""
         return self._options.timeout
+
+    @property
+    def max_connections(self) -> int:
+        """Size of the connection pool the client creates (its sends in flight at most)."""
+        return self._max_connections
+
+    @property
+    def middleware(self) -> tuple[Middleware, ...]:
+        """The users' middlewares of this view, outermost first."""
+        return self._options.middleware
 
     @property
     def closed(self) -> bool:
@@ -219,6 +267,50 @@ class WhatsAppClient:
         """
         if self._owner:
             await self._transport.aclose()
+
+    # -------------------------------------------------------------- calls
+
+    async def request(self, request: APIRequest[T]) -> T:
+        """Make one API call: the one way every resource (and a user) calls the API.
+
+        The call runs through this view's throttle, middlewares and retry
+        policy, and its answer is decoded into ``request.result_type``.
+
+        Args:
+            request: What to call; see :class:`~whatsapp_async.APIRequest`.
+
+        Returns:
+            The decoded answer.
+
+        Raises:
+            APIError: The API refused (a subclass by Graph error code).
+            OutcomeUnknownError: A non-idempotent call may have been processed.
+            TransportError: No answer was received.
+            ThrottleUnavailableError: A shared throttle could not be reached; nothing was sent.
+            ClientClosedError: The client is closed.
+        """
+        return await self._transport.request(
+            request, options=self._options, pipeline=self._pipeline
+        )
+
+    @asynccontextmanager
+    async def open_download(self, url: str) -> AsyncIterator[Download]:
+        """Open a streamed GET of a media URL, sending the token only to allowed hosts.
+
+        Args:
+            url: A media URL from :meth:`MediaResource.get_url
+                <whatsapp_async.resources.MediaResource.get_url>`.
+
+        Yields:
+            The answer; iterate ``chunks()`` for the body.
+
+        Raises:
+            ValidationError: The host may not receive the token (nothing is sent).
+            APIError: The answer was an error (e.g. 404 for an expired URL).
+            TransportError: No answer was received.
+        """
+        async with self._transport.download(url, options=self._options) as answer:
+            yield answer
 
     # -------------------------------------------------------------- resources
 
@@ -313,9 +405,13 @@ class WhatsAppClient:
         )
 
 
-def _make_options(timeout: float, connect_timeout: float, retry: RetryPolicy) -> RequestOptions:
+def _make_options(
+    timeout: float, connect_timeout: float, retry: RetryPolicy,
+    middleware: tuple[Middleware, ...],
+) -> RequestOptions:
     if not timeout > 0 or not connect_timeout > 0:
         raise ConfigurationError("timeout and connect_timeout must be > 0 seconds")
     return RequestOptions(
-        timeout=float(timeout), connect_timeout=float(min(connect_timeout, timeout)), retry=retry
+        timeout=float(timeout), connect_timeout=float(min(connect_timeout, timeout)), retry=retry,
+        middleware=middleware,
     )

@@ -246,7 +246,7 @@ class UnexpectedResponseError(APIError):
 
     @property
     def may_have_been_sent(self) -> bool:
-        return self.status >= 500
+        return self.status >= 500 or self.status < 400
 
 
 class AuthenticationError(APIError):

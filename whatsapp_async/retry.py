@@ -24,9 +24,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from tenacity import AsyncRetrying, RetryCallState, stop_never
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_chain,
+    wait_fixed,
+)
 
 from .errors import (
+    MAY_HAVE_BEEN_SENT,
     APIError,
     OutcomeUnknownError,
     PairRateLimitError,
@@ -34,6 +43,7 @@ from .errors import (
     UnexpectedResponseError,
     WhatsAppError,
 )
+from .outcome import Fate, fate_of
 
 __all__ = ["RetryPolicy"]
 
@@ -48,11 +58,7 @@ async def _sleep(seconds: float) -> None:
 
 def may_have_been_sent(exc: BaseException) -> bool:
     """Whether ``exc`` leaves open that the server processed the request."""
-    if isinstance(exc, TransportError):
-        return exc.may_have_been_sent
-    if isinstance(exc, UnexpectedResponseError):
-        return exc.may_have_been_sent
-    return False
+    return fate_of(exc, attempts=1) is Fate.UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -101,31 +107,28 @@ class RetryPolicy:
         base = min(self.max_backoff, self.initial_backoff * self.multiplier ** (attempt - 1))
         return base * (1 - self.jitter * random.random())
 
-    def next_delay(self, exc: BaseException, attempt: int, pair_hits: int) -> float | None:
-        """Seconds to wait before the next attempt, or None to give up.
+    def retryable(self, exc: BaseException) -> bool:
+        """Whether a failure of this kind may be tried again (attempt budgets aside).
 
-        Args:
-            exc: The failure of attempt number ``attempt``.
-            attempt: 1-based number of the failed attempt, pair-limit hits excluded.
-            pair_hits: Consecutive 131056 errors so far, this one included.
+        Pair-rate-limit errors (131056) are not: they have their own waits.
         """
-        if isinstance(exc, PairRateLimitError):
-            if pair_hits <= len(self.pair_limit_delays):
-                return self.pair_limit_delays[pair_hits - 1]
-            return None
-        if attempt >= self.max_attempts or isinstance(exc, OutcomeUnknownError):
-            return None
-        if isinstance(exc, TransportError):
-            return self.backoff(attempt)
+        if isinstance(exc, (PairRateLimitError, OutcomeUnknownError)):
+            return False
         if isinstance(exc, UnexpectedResponseError):
-            return self.backoff(attempt) if exc.status >= 500 or exc.status == 429 else None
-        if isinstance(exc, APIError) and exc.transient:
-            if exc.retry_after is not None:
-                if exc.retry_after > self.max_retry_after:
-                    return None
-                return max(exc.retry_after, self.backoff(attempt))
-            return self.backoff(attempt)
-        return None
+            return exc.status >= 500 or exc.status == 429
+        if isinstance(exc, APIError):
+            return exc.transient and (
+                exc.retry_after is None or exc.retry_after <= self.max_retry_after
+            )
+        return isinstance(exc, TransportError)
+
+    def _wait(self, state: RetryCallState) -> float:
+        """The wait before the next attempt: the server's hint, or the backoff."""
+        exc = state.outcome.exception() if state.outcome is not None else None
+        wait = self.backoff(state.attempt_number)
+        if isinstance(exc, APIError) and exc.retry_after is not None:
+            return max(exc.retry_after, wait)
+        return wait
 
     async def run(
         self,
@@ -148,67 +151,75 @@ class RetryPolicy:
             OutcomeUnknownError: A non-idempotent request may have been processed.
             WhatsAppError: The last failure, when the policy gives up.
         """
-        failures = {"attempt": 0, "pair": 0, "total": 0}
-        delay = 0.0
+        guard_unknown = not idempotent and not self.retry_unknown_outcome
 
         async def one_attempt() -> T:
             try:
                 return await attempt_fn()
             except (TransportError, UnexpectedResponseError) as exc:
-                if (
-                    not idempotent
-                    and not self.retry_unknown_outcome
-                    and may_have_been_sent(exc)
-                    and not isinstance(exc, OutcomeUnknownError)
+                if guard_unknown and not isinstance(exc, OutcomeUnknownError) and (
+                    fate_of(exc, attempts=1) is Fate.UNKNOWN
                 ):
                     raise OutcomeUnknownError(
-                        f"{exc}. The request may have been processed (a message may "
-                        "have been sent); it was not retried to avoid a duplicate",
+                        f"{exc}. The request may have been processed ({MAY_HAVE_BEEN_SENT}); "
+                        "it was not retried to avoid a duplicate",
                         method=getattr(exc, "method", ""),
                         path=getattr(exc, "path", ""),
                     ) from exc
                 raise
 
-        def decide(exc: BaseException | None) -> bool:
-            """Count the failure and set ``delay``; False means give up."""
-            nonlocal delay
-            if exc is None:
-                return False
-            failures["total"] += 1
-            if isinstance(exc, PairRateLimitError):
-                failures["pair"] += 1
-            else:
-                failures["attempt"] += 1
-                failures["pair"] = 0
-            wait = self.next_delay(exc, max(failures["attempt"], 1), failures["pair"])
-            if wait is None:
-                return False
-            delay = wait
-            trace = getattr(exc, "fbtrace_id", None)
-            log.info(
-                "retrying %s in %.2fs (attempt %d failed: %s%s)",
-                label, delay, failures["total"], type(exc).__name__,
-                f", fbtrace_id={trace}" if trace else "",
-            )
-            return True
-
-        # Fast path: most calls succeed first time, and building a tenacity
-        # controller costs more CPU than the request's own bookkeeping.
+        # Fast path: most calls succeed first time, and building tenacity's
+        # controllers costs more CPU than the request's own bookkeeping.
         try:
             return await one_attempt()
         except WhatsAppError as exc:
-            if not decide(exc):
+            first: WhatsAppError | None = exc
+            if not (self.retryable(exc) and self.max_attempts > 1) and not (
+                isinstance(exc, PairRateLimitError) and self.pair_limit_delays
+            ):
                 raise
-        await _sleep(delay)
 
-        def should_retry(state: RetryCallState) -> bool:
-            return decide(state.outcome.exception() if state.outcome else None)
+        async def replay_then_attempt() -> T:
+            # Tenacity's first attempt replays the failure already seen, so its
+            # decisions (and attempt counts) start from it without a resend.
+            nonlocal first
+            if first is not None:
+                failure, first = first, None
+                raise failure
+            return await one_attempt()
 
-        retrying = AsyncRetrying(
-            sleep=lambda seconds: _sleep(seconds),
-            stop=stop_never,
-            wait=lambda state: delay,
-            retry=should_retry,
+        def log_retry(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome is not None else None
+            trace = getattr(exc, "fbtrace_id", None)
+            delay = state.next_action.sleep if state.next_action is not None else 0.0
+            log.info(
+                "retrying %s in %.2fs (attempt %d failed: %s%s)",
+                label, delay, state.attempt_number, type(exc).__name__,
+                f", fbtrace_id={trace}" if trace else "",
+            )
+
+        sleep = lambda seconds: _sleep(seconds)  # noqa: E731 - late lookup, see _sleep
+        # 131056 backs off this one send by Meta's 4^X schedule; consecutive
+        # hits do not use up the attempts of other failures, so it is a
+        # retrying loop of its own inside the general one.
+        pair_limit = AsyncRetrying(
+            sleep=sleep,
+            retry=retry_if_exception_type(PairRateLimitError),
+            stop=stop_after_attempt(len(self.pair_limit_delays) + 1),
+            wait=wait_chain(*(wait_fixed(d) for d in self.pair_limit_delays or (0.0,))),
+            before_sleep=log_retry,
             reraise=True,
         )
-        return await retrying(one_attempt)
+        general = AsyncRetrying(
+            sleep=sleep,
+            retry=retry_if_exception(self.retryable),
+            stop=stop_after_attempt(self.max_attempts),
+            wait=self._wait,
+            before_sleep=log_retry,
+            reraise=True,
+        )
+
+        async def pair_limited_attempt() -> T:
+            return await pair_limit(replay_then_attempt)
+
+        return await general(pair_limited_attempt)

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from aiolimiter import AsyncLimiter
 
 if TYPE_CHECKING:
     from ._redis_throttle import RedisThrottle as RedisThrottle
+    from .middleware import Answer
 
-__all__ = ["LocalThrottle", "Throttle"]
+__all__ = ["LocalThrottle", "Throttle", "apply_pacing_rules"]
 
 log = logging.getLogger("whatsapp_async")
 
@@ -38,13 +40,56 @@ def __getattr__(name: str) -> Any:
 
 @runtime_checkable
 class Throttle(Protocol):
-    """What the client needs from a throttle. Keys are business phone number ids."""
+    """What the client needs from a throttle. Keys are business phone number ids.
 
-    async def acquire(self, key: str) -> None:
-        """Wait until one more message may be sent from ``key``."""
+    The client only reports what it saw; what an answer means for the pace of
+    a number is decided here, in :func:`apply_pacing_rules`. A throttle that
+    wants to read answers its own way (say, the usage headers) defines
+    ``async def observe(self, phone_number_id: str, answer: Answer) -> None``,
+    which is then called instead with every answer to its numbers' sends.
+    """
 
-    async def report_rate_limited(self, key: str, retry_after: float | None = None) -> None:
-        """Tell the throttle that ``key`` got a throughput error (130429)."""
+    async def acquire(self, phone_number_id: str) -> None:
+        """Wait until one more message may be sent from ``phone_number_id``."""
+
+    async def report_rate_limited(
+        self, phone_number_id: str, retry_after: float | None = None
+    ) -> None:
+        """Tell the throttle that ``phone_number_id`` got a throughput error (130429)."""
+
+
+Observer = Callable[[str, "Answer"], Awaitable[None]]
+
+
+async def apply_pacing_rules(throttle: Throttle, phone_number_id: str, answer: Answer) -> None:
+    """What an answer to a send means for the pace of its business number.
+
+    * ``130429`` (the number's throughput limit): pause and slow the number
+      down (:meth:`Throttle.report_rate_limited`), with the server's hint
+      from ``X-Business-Use-Case-Usage`` as the pause when it gives one.
+    * Any other answer leaves the pace alone: a 400 is about one message, a
+      5xx about the server, and ``131056`` (the pair limit) about one
+      recipient, whose send the retry policy waits out on its own (1, 4, 16,
+      64 s) while the number's other sends go on.
+
+    Args:
+        throttle: The throttle to tell.
+        phone_number_id: The number the request was sent from.
+        answer: The server's answer.
+    """
+    if answer.status < 400:
+        return
+    error = answer.error
+    if error is not None and error.code == 130429:
+        await throttle.report_rate_limited(phone_number_id, error.retry_after)
+
+
+def observer_for(throttle: Throttle) -> Observer:
+    """How answers reach ``throttle``: its own ``observe`` if it has one, else the rules."""
+    own = getattr(throttle, "observe", None)
+    if callable(own):
+        return own  # type: ignore[no-any-return]
+    return partial(apply_pacing_rules, throttle)
 
 
 def check_rates(
@@ -120,12 +165,12 @@ class LocalThrottle:
     def __repr__(self) -> str:
         return f"LocalThrottle(rate={self.rate:g}, numbers={len(self._buckets)})"
 
-    def rate_for(self, key: str) -> float:
-        """The rate currently applied to ``key`` (lower than configured after a 130429)."""
-        bucket = self._buckets.get(key)
-        return bucket.rate if bucket else self._rates.get(key, self.rate)
+    def rate_for(self, phone_number_id: str) -> float:
+        """The rate now applied to ``phone_number_id`` (lower than configured after a 130429)."""
+        bucket = self._buckets.get(phone_number_id)
+        return bucket.rate if bucket else self._rates.get(phone_number_id, self.rate)
 
-    async def set_rate(self, key: str, rate: float) -> None:
+    async def set_rate(self, phone_number_id: str, rate: float) -> None:
         """Change the configured rate of one number (e.g. after a throughput upgrade).
 
         A coroutine like :meth:`RedisThrottle.set_rate`, so code can switch
@@ -135,30 +180,32 @@ class LocalThrottle:
             ValueError: ``rate`` is not positive.
         """
         check_rates(rate)
-        self._rates[key] = float(rate)
-        bucket = self._buckets.get(key)
+        self._rates[phone_number_id] = float(rate)
+        bucket = self._buckets.get(phone_number_id)
         if bucket is not None:
             bucket.base_rate = bucket.rate = float(rate)
             self._retune(bucket)
 
-    async def acquire(self, key: str) -> None:
-        """Wait for one token of ``key``'s bucket."""
+    async def acquire(self, phone_number_id: str) -> None:
+        """Wait for one token of ``phone_number_id``'s bucket."""
         loop = asyncio.get_running_loop()
         now = loop.time()
-        bucket = self._buckets.get(key)
+        bucket = self._buckets.get(phone_number_id)
         if bucket is None:
             self._sweep(now)
-            bucket = self._new_bucket(key, now)
+            bucket = self._new_bucket(phone_number_id, now)
         elif bucket.rate < bucket.base_rate:
             self._recover(bucket, now)
         bucket.last_used = now
         await bucket.limiter.acquire()
 
-    async def report_rate_limited(self, key: str, retry_after: float | None = None) -> None:
-        """Pause ``key``'s sends and halve its rate after a 130429."""
+    async def report_rate_limited(
+        self, phone_number_id: str, retry_after: float | None = None
+    ) -> None:
+        """Pause ``phone_number_id``'s sends and halve its rate after a 130429."""
         loop = asyncio.get_running_loop()
         now = loop.time()
-        bucket = self._buckets.get(key) or self._new_bucket(key, now)
+        bucket = self._buckets.get(phone_number_id) or self._new_bucket(phone_number_id, now)
         bucket.penalties = bucket.penalties + 1 if now - bucket.last_penalty < 60 else 1
         bucket.last_penalty = now
         bucket.rate = max(bucket.base_rate * self._min_fraction, bucket.rate / 2)
@@ -167,12 +214,12 @@ class LocalThrottle:
         self._retune(bucket, hold=pause)
         log.info(
             "throughput limit hit for number %s: pausing %.1fs, rate now %.1f/s",
-            key, pause, bucket.rate,
+            phone_number_id, pause, bucket.rate,
         )
 
-    def _new_bucket(self, key: str, now: float) -> _Bucket:
-        rate = self._rates.get(key, self.rate)
-        bucket = self._buckets[key] = _Bucket(AsyncLimiter(1, 1), rate, rate, now)
+    def _new_bucket(self, phone_number_id: str, now: float) -> _Bucket:
+        rate = self._rates.get(phone_number_id, self.rate)
+        bucket = self._buckets[phone_number_id] = _Bucket(AsyncLimiter(1, 1), rate, rate, now)
         self._retune(bucket)
         # Start nearly full: the first send goes at once, the next ones at the
         # rate. An empty bucket would add a whole burst on top of the first
@@ -209,9 +256,9 @@ class LocalThrottle:
             return
         self._next_sweep = now + self._idle_ttl / 2
         stale = [
-            key
-            for key, b in self._buckets.items()
+            phone_number_id
+            for phone_number_id, b in self._buckets.items()
             if now - b.last_used > self._idle_ttl and now - b.last_penalty > self._idle_ttl
         ]
-        for key in stale:
-            del self._buckets[key]
+        for phone_number_id in stale:
+            del self._buckets[phone_number_id]

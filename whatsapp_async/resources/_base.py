@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import msgspec
 
-from .._transport import Multipart, check_segment
+from ..request import APIRequest, Multipart, check_segment
 
 if TYPE_CHECKING:
     from ..client import WhatsAppClient
@@ -19,7 +19,9 @@ class Resource:
     """A group of API operations bound to one client view.
 
     Resources are thin: they validate input, build Structs and call
-    :meth:`_request`; the transport does the HTTP, throttle and retry.
+    :meth:`_request`, which describes the call as an
+    :class:`~whatsapp_async.APIRequest` and makes it with the client's public
+    :meth:`~whatsapp_async.WhatsAppClient.request`.
     """
 
     def __init__(self, client: WhatsAppClient) -> None:
@@ -57,18 +59,16 @@ class Resource:
         Returns:
             The decoded answer.
         """
-        client = self._client
-        return await client._transport.request(
+        return await self._client.request(APIRequest(
             method,
             segments,
-            cast_to=cast_to,
-            options=client._options,
+            cast_to,
             body=body,
             params=params,
             multipart=multipart,
-            throttle_key=self._phone_number_id if throttle else None,
+            phone_number_id=self._phone_number_id if throttle else None,
             idempotent=idempotent,
-        )
+        ))
 
 
 __all__ = ["Resource", "check_segment"]

@@ -1,0 +1,205 @@
+"""The seam around every HTTP attempt: an ordered chain of middlewares.
+
+Each attempt of an :class:`~whatsapp_async.APIRequest` (the first one and
+every retry) runs through the chain. A middleware is any async callable
+``(attempt, call_next) -> Answer``: it may look at the attempt, call
+``call_next(attempt)`` to go on, and look at the :class:`Answer` (or the
+exception) that comes back. The client's own steps are middlewares too, in
+this order, outermost first:
+
+1. the throttle: takes a token of the request's business number, and tells the
+   throttle what each answer said (a 130429 slows the number down);
+2. the user's middlewares, the client's then the view's
+   (``WhatsAppClient(middleware=[...])``, :meth:`WhatsAppClient.with_middleware`);
+3. debug logging of each answer;
+4. the HTTP exchange itself.
+
+So a user middleware sees exactly the attempts that go on the wire, after
+their throttle wait. An error answer (4xx/5xx) is an :class:`Answer` here, not
+an exception: the client raises :attr:`Answer.error` after the chain.
+Connection failures arrive as :class:`~whatsapp_async.TransportError`.
+
+Example, a latency metric::
+
+    async def timing(attempt: Attempt, call_next: CallNext) -> Answer:
+        start = time.perf_counter()
+        try:
+            return await call_next(attempt)
+        finally:
+            histogram.observe(attempt.request.label, time.perf_counter() - start)
+
+    wa = WhatsAppClient(middleware=[timing])
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ._error_answers import error_from_response
+from .errors import APIError
+from .throttle import observer_for
+
+if TYPE_CHECKING:
+    from .request import APIRequest
+    from .throttle import Throttle
+
+__all__ = ["Answer", "Attempt", "AttemptCounter", "CallNext", "Middleware"]
+
+log = logging.getLogger("whatsapp_async")
+
+
+class Attempt:
+    """One HTTP attempt of a request.
+
+    Attributes:
+        request: The request being made.
+        number: 1 for the first attempt, 2 for the first retry, and so on.
+    """
+
+    __slots__ = ("number", "request")
+
+    def __init__(self, request: APIRequest[Any], number: int) -> None:
+        self.request = request
+        self.number = number
+
+    def __repr__(self) -> str:
+        return f"<Attempt {self.number} of {self.request.label}>"
+
+
+class Answer:
+    """What the server answered to one attempt, before it is decoded.
+
+    Attributes:
+        status: HTTP status.
+        headers: Response headers.
+        body: The raw body.
+        method: HTTP method of the request.
+        path: Path of the request (``/1234567890/messages``).
+    """
+
+    __slots__ = ("_error", "body", "headers", "method", "path", "status")
+
+    def __init__(
+        self, status: int, headers: Mapping[str, str], body: bytes, *, method: str, path: str
+    ) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.method = method
+        self.path = path
+        self._error: APIError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the status is below 400 (the call was accepted)."""
+        return self.status < 400
+
+    @property
+    def error(self) -> APIError | None:
+        """The typed exception of an error answer (built once), None for a success."""
+        if self.status < 400:
+            return None
+        if self._error is None:
+            self._error = error_from_response(
+                self.status, self.headers, self.body, method=self.method, path=self.path
+            )
+        return self._error
+
+    def __repr__(self) -> str:
+        return f"<Answer {self.status} to {self.method} {self.path}>"
+
+
+CallNext = Callable[[Attempt], Awaitable[Answer]]
+
+
+class Middleware(Protocol):
+    """An async callable run around each HTTP attempt; see the module docs."""
+
+    async def __call__(self, attempt: Attempt, call_next: CallNext) -> Answer:
+        """Handle ``attempt``, normally by returning ``await call_next(attempt)``."""
+        ...
+
+
+class AttemptCounter:
+    """A middleware that counts the attempts that went on the wire.
+
+    It sits after the throttle, so a count of 0 proves nothing was sent (the
+    broadcast engine relies on that to leave such a row for a resumed run).
+    """
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def __call__(self, attempt: Attempt, call_next: CallNext) -> Answer:
+        self.count += 1
+        return await call_next(attempt)
+
+
+def chain(middlewares: Sequence[Middleware], innermost: CallNext) -> CallNext:
+    """Compose ``middlewares`` (outermost first) around ``innermost``.
+
+    Done once per client view, not per call.
+    """
+    handler = innermost
+    for middleware in reversed(middlewares):
+        handler = _link(middleware, handler)
+    return handler
+
+
+def _link(middleware: Middleware, call_next: CallNext) -> CallNext:
+    async def step(attempt: Attempt) -> Answer:
+        return await middleware(attempt, call_next)
+
+    return step
+
+
+class ThrottleStep:
+    """The built-in outermost step: a token before, and the answer reported after."""
+
+    __slots__ = ("call_next", "observe", "throttle")
+
+    def __init__(self, throttle: Throttle, call_next: CallNext) -> None:
+        self.throttle = throttle
+        self.observe = observer_for(throttle)
+        self.call_next = call_next
+
+    async def __call__(self, attempt: Attempt) -> Answer:
+        phone_number_id = attempt.request.phone_number_id
+        if phone_number_id is None:
+            return await self.call_next(attempt)
+        await self.throttle.acquire(phone_number_id)
+        answer = await self.call_next(attempt)
+        await self.observe(phone_number_id, answer)
+        return answer
+
+
+class LogStep:
+    """The built-in debug log line of each answer (with Meta's trace id)."""
+
+    __slots__ = ("call_next",)
+
+    def __init__(self, call_next: CallNext) -> None:
+        self.call_next = call_next
+
+    async def __call__(self, attempt: Attempt) -> Answer:
+        answer = await self.call_next(attempt)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s -> %d (attempt %d, fbtrace_id=%s)", attempt.request.label, answer.status,
+                attempt.number, answer.headers.get("x-fb-trace-id"),
+            )
+        return answer
+
+
+def pipeline(
+    throttle: Throttle, middlewares: Sequence[Middleware], exchange: CallNext
+) -> CallNext:
+    """The whole chain of one client view: throttle, users' middlewares, log, exchange.
+
+    Built once per view, not per call.
+    """
+    return ThrottleStep(throttle, chain(middlewares, LogStep(exchange)))
