@@ -34,6 +34,9 @@ from .errors import (
     WabaRateLimitError,
     WhatsAppError,
 )
+from .middleware import Answer, Attempt, AttemptCounter, CallNext, Middleware
+from .outcome import Fate, fate_of
+from .request import APIRequest, FilePart, Multipart
 from .retry import RetryPolicy
 from .throttle import LocalThrottle, Throttle
 from .types.business_profile import BusinessProfile
@@ -72,11 +75,16 @@ from .webhooks import (
 
 __all__ = [
     "APIError",
+    "APIRequest",
+    "Answer",
     "AppRateLimitError",
+    "Attempt",
+    "AttemptCounter",
     "Audio",
     "AuthenticationError",
     "BroadcastReport",
     "BusinessProfile",
+    "CallNext",
     "ClientClosedError",
     "ConfigurationError",
     "ConnectError",
@@ -84,6 +92,8 @@ __all__ = [
     "Contacts",
     "CtaUrl",
     "Document",
+    "Fate",
+    "FilePart",
     "Flow",
     "Group",
     "Image",
@@ -97,6 +107,8 @@ __all__ = [
     "MediaInfo",
     "MediaIntegrityError",
     "MessageEvent",
+    "Middleware",
+    "Multipart",
     "OutcomeUnknownError",
     "PairRateLimitError",
     "PermissionDeniedError",
@@ -138,4 +150,5 @@ __all__ = [
     "WhatsAppClient",
     "WhatsAppError",
     "__version__",
+    "fate_of",
 ]

@@ -1,8 +1,8 @@
 """LocalThrottle: per-number buckets, sharing, 130429 slow-down, eviction.
 
-These tests read the event loop's clock to check *rates* (a throttle that lets
-sends through too early is a bug); the bounds are wide on the slow side so a
-busy machine cannot fail them.
+These tests run on an event loop with a virtual clock (the throttle's clock is
+the loop's), so waits take no real time and the measured times are exact: a
+throttle that lets sends through too early, or holds them too long, fails.
 """
 
 from __future__ import annotations
@@ -12,14 +12,20 @@ import asyncio
 import pytest
 from aioresponses import aioresponses
 
+from tests.virtual_clock import VirtualClockLoop, on_virtual_clock
 from whatsapp_async import LocalThrottle, RetryPolicy, Throttle, WhatsAppClient
 from whatsapp_async.types.common import Success
 
 BASE = "https://graph.facebook.com/v21.0"
 
 
+# Each idle turn of the virtual clock moves it on by a microsecond or so.
+SLACK = 0.005
+
+
 async def timed(coro_factories: list[asyncio.Future[None]] | list[object]) -> float:
     loop = asyncio.get_running_loop()
+    assert isinstance(loop, VirtualClockLoop)
     start = loop.time()
     await asyncio.gather(*coro_factories)  # type: ignore[arg-type]
     return loop.time() - start
@@ -29,13 +35,15 @@ def test_local_throttle_satisfies_the_protocol() -> None:
     assert isinstance(LocalThrottle(), Throttle)
 
 
+@on_virtual_clock
 async def test_n_acquires_at_rate_r_take_about_n_over_r() -> None:
     throttle = LocalThrottle(rate=50, burst=1)
     elapsed = await timed([throttle.acquire("1") for _ in range(26)])
     # 26 tokens with a burst of 1: the first is free, 25 more at 50/s = 0.5 s.
-    assert 0.45 <= elapsed < 2.0
+    assert elapsed == pytest.approx(0.5, abs=SLACK)
 
 
+@on_virtual_clock
 async def test_sends_through_the_client_are_throttled() -> None:
     async with WhatsAppClient("t", "1", messages_per_second=40, retry=RetryPolicy.disabled()) as wa:
         with aioresponses() as m:
@@ -44,10 +52,12 @@ async def test_sends_through_the_client_are_throttled() -> None:
                 wa.messages._request("POST", "1", "messages", cast_to=Success, throttle=True)
                 for _ in range(25)
             ])
-    # default burst at 40/s is 4 tokens: 21 more at 40/s >= 0.5 s
-    assert 0.45 <= elapsed < 3.0
+    # The bucket (4 tokens at 40/s) starts nearly full: the first send goes at
+    # once, the 24 others one per 1/40 s.
+    assert elapsed == pytest.approx(0.6, abs=SLACK)
 
 
+@on_virtual_clock
 async def test_non_send_calls_do_not_take_tokens() -> None:
     throttle = LocalThrottle(rate=1, burst=1)
     async with WhatsAppClient("t", "1", throttle=throttle, retry=RetryPolicy.disabled()) as wa:
@@ -56,18 +66,20 @@ async def test_non_send_calls_do_not_take_tokens() -> None:
             elapsed = await timed([
                 wa.messages._request("GET", "1", cast_to=Success) for _ in range(10)
             ])
-    assert elapsed < 0.9
+    assert elapsed < SLACK
 
 
+@on_virtual_clock
 async def test_two_numbers_do_not_share_a_bucket() -> None:
     throttle = LocalThrottle(rate=20, burst=1)
     elapsed = await timed(
         [throttle.acquire("A") for _ in range(11)] + [throttle.acquire("B") for _ in range(11)]
     )
     # each number: 10 waits at 20/s = 0.5 s; shared they would take 1.05 s
-    assert 0.45 <= elapsed < 0.95
+    assert elapsed == pytest.approx(0.5, abs=SLACK)
 
 
+@on_virtual_clock
 async def test_two_clients_given_one_throttle_share_it() -> None:
     throttle = LocalThrottle(rate=20, burst=1)
     one = WhatsAppClient("t", "1", throttle=throttle, retry=RetryPolicy.disabled())
@@ -80,27 +92,31 @@ async def test_two_clients_given_one_throttle_share_it() -> None:
                 for c in (one, two) for _ in range(11)
             ]
             elapsed = await timed(sends)
-    # 22 tokens from one bucket at 20/s: >= 1.05 s
-    assert elapsed >= 1.0
+    # 22 tokens from one bucket at 20/s: the first at once, 21 more in 1.05 s
+    assert elapsed == pytest.approx(1.05, abs=SLACK)
 
 
+@on_virtual_clock
 async def test_views_share_the_clients_throttle() -> None:
     async with WhatsAppClient("t", "1") as wa:
         assert wa.for_number("2").throttle is wa.throttle
         assert wa.with_options(timeout=1).throttle is wa.throttle
 
 
+@on_virtual_clock
 async def test_rate_limit_report_pauses_and_halves_the_rate() -> None:
     throttle = LocalThrottle(rate=100, burst=1)
     await throttle.acquire("1")
     await throttle.report_rate_limited("1", retry_after=0.3)
     assert throttle.rate_for("1") == 50
     elapsed = await timed([throttle.acquire("1")])
-    assert elapsed >= 0.28
+    # the 0.3 s pause, then one token at the halved rate (50/s)
+    assert elapsed == pytest.approx(0.32, abs=SLACK)
     # the other number is untouched
-    assert await timed([throttle.acquire("2")]) < 0.1
+    assert await timed([throttle.acquire("2")]) < SLACK
 
 
+@on_virtual_clock
 async def test_consecutive_reports_double_the_pause_and_floor_the_rate() -> None:
     throttle = LocalThrottle(rate=100, burst=1, min_rate_fraction=0.2, max_pause=0.0)
     for _ in range(5):
@@ -108,6 +124,7 @@ async def test_consecutive_reports_double_the_pause_and_floor_the_rate() -> None
     assert throttle.rate_for("1") == 20  # 100 -> 50 -> 25 -> 20 (floor) -> 20 -> 20
 
 
+@on_virtual_clock
 async def test_rate_recovers_gradually_after_quiet_periods() -> None:
     throttle = LocalThrottle(rate=100, burst=1, recovery_interval=0.1, max_pause=0.0)
     await throttle.report_rate_limited("1")
@@ -120,6 +137,7 @@ async def test_rate_recovers_gradually_after_quiet_periods() -> None:
     assert throttle.rate_for("1") == 100
 
 
+@on_virtual_clock
 async def test_idle_buckets_are_evicted() -> None:
     throttle = LocalThrottle(rate=1000, idle_ttl=0.05)
     for n in range(50):
@@ -130,12 +148,14 @@ async def test_idle_buckets_are_evicted() -> None:
     assert set(throttle._buckets) == {"fresh"}
 
 
+@on_virtual_clock
 async def test_set_rate_applies_to_a_live_bucket() -> None:
     throttle = LocalThrottle(rate=10, burst=1)
     await throttle.acquire("1")
     await throttle.set_rate("1", 200)
     elapsed = await timed([throttle.acquire("1") for _ in range(20)])
-    assert elapsed < 0.5
+    # 20 tokens at 200/s, not at 10/s (2 s)
+    assert elapsed == pytest.approx(0.1, abs=SLACK)
 
 
 def test_per_number_rates() -> None:
@@ -149,3 +169,10 @@ def test_per_number_rates() -> None:
 def test_nonsense_rates_refused(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         LocalThrottle(**kwargs)  # type: ignore[arg-type]
+
+
+@on_virtual_clock
+async def test_the_first_send_goes_at_once_even_at_a_low_rate() -> None:
+    throttle = LocalThrottle(rate=0.5)
+    assert await timed([throttle.acquire("1")]) < SLACK
+    assert await timed([throttle.acquire("1")]) == pytest.approx(2.0, abs=SLACK)
