@@ -51,7 +51,7 @@ def _bound(client: WhatsAppClient | None, phone_number_id: str) -> WhatsAppClien
         raise ConfigurationError(
             "this WebhookRouter has no client: pass WebhookRouter(client=...) to reply"
         )
-    # Answer from the number that received the update, whatever the client's default.
+    # Answer from the business number that received the update, whatever the client's default.
     return client.for_number(phone_number_id)
 
 
@@ -122,13 +122,13 @@ class MessageEvent(_Event):
     def _to(self) -> str:
         # The wa_id is a full international number without "+": without the "+",
         # the API would prepend the business number's country code.
-        number = self.message.from_ or self.sender.wa_id
-        return number if number.startswith("+") else f"+{number}"
+        to = self.message.from_ or self.sender.wa_id
+        return to if to.startswith("+") else f"+{to}"
 
     async def reply_text(
         self, body: str, *, quote: bool = True, preview_url: bool = False
     ) -> SentMessage:
-        """Send a text to the sender from the number that received the message.
+        """Send a text to the sender from the business number that received the message.
 
         Args:
             body: The text (up to 4,096 characters).
