@@ -26,6 +26,7 @@ from . import _codec
 from ._error_answers import error_from_response
 from ._version import __version__
 from .errors import (
+    MAY_HAVE_BEEN_SENT,
     ClientClosedError,
     ConfigurationError,
     ConnectError,
@@ -153,12 +154,12 @@ def transport_failure(
     if isinstance(exc, asyncio.TimeoutError):
         after = f" after {timeout:g}s" if timeout is not None else ""
         return RequestTimeout(
-            f"{where}: timed out{after} waiting for the answer; the server may have received "
-            "the request", method=method, path=path, may_have_been_sent=True,
+            f"{where}: timed out{after} waiting for the answer; {MAY_HAVE_BEEN_SENT}",
+            method=method, path=path, may_have_been_sent=True,
         )
     return ConnectionLostError(
-        f"{where}: connection lost ({type(exc).__name__}: {exc}); the server may have "
-        "received the request", method=method, path=path,
+        f"{where}: connection lost ({type(exc).__name__}: {exc}); {MAY_HAVE_BEEN_SENT}",
+        method=method, path=path,
     )
 
 

@@ -284,7 +284,7 @@ class WhatsAppClient:
 
         Raises:
             APIError: The API refused (a subclass by Graph error code).
-            OutcomeUnknownError: A non-idempotent call may have been processed.
+            OutcomeUnknownError: A non-idempotent call failed and it may have been sent.
             TransportError: No answer was received.
             ThrottleUnavailableError: A shared throttle could not be reached; nothing was sent.
             ClientClosedError: The client is closed.

@@ -160,9 +160,10 @@ class RetryPolicy:
                 if guard_unknown and not isinstance(exc, OutcomeUnknownError) and (
                     fate_of(exc, attempts=1) is Fate.UNKNOWN
                 ):
+                    said = str(exc)
+                    fate = "" if MAY_HAVE_BEEN_SENT in said else f"; {MAY_HAVE_BEEN_SENT}"
                     raise OutcomeUnknownError(
-                        f"{exc}. The request may have been processed ({MAY_HAVE_BEEN_SENT}); "
-                        "it was not retried to avoid a duplicate",
+                        f"{said}{fate}. It was not retried: a retry could deliver it twice",
                         method=getattr(exc, "method", ""),
                         path=getattr(exc, "path", ""),
                     ) from exc
