@@ -230,14 +230,6 @@ class WhatsAppClient:
         """Whether :meth:`aclose` was called on the owning client."""
         return self._transport.closed
 
-    def _require_phone_number_id(self) -> str:
-        if self._phone_number_id is None:
-            raise ConfigurationError(
-                "no phone_number_id: pass phone_number_id= (or set WHATSAPP_PHONE_NUMBER_ID), "
-                "or use client.for_number(...)"
-            )
-        return self._phone_number_id
-
     def __repr__(self) -> str:
         kind = "WhatsAppClient" if self._owner else "WhatsAppClient view"
         state = "closed" if self.closed else "open"

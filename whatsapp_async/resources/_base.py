@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import msgspec
 
+from ..errors import ConfigurationError
 from ..request import APIRequest, Multipart, check_segment
 
 if TYPE_CHECKING:
@@ -30,7 +31,13 @@ class Resource:
     @property
     def _phone_number_id(self) -> str:
         """The view's business number id, checked as a path segment."""
-        return self._client._require_phone_number_id()
+        phone_number_id = self._client.phone_number_id
+        if phone_number_id is None:
+            raise ConfigurationError(
+                "no phone_number_id: pass phone_number_id= (or set WHATSAPP_PHONE_NUMBER_ID), "
+                "or use client.for_number(...)"
+            )
+        return phone_number_id
 
     async def _request(
         self,
