@@ -178,7 +178,19 @@ def test_a_used_journal_without_resume_is_refused(
     broadcast(recipients, "--journal", journal)
     capsys.readouterr()
     assert broadcast(recipients, "--journal", journal) == 2
-    assert "resume" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # The user typed flags: the hint names the flag, not the Python argument.
+    assert "pass --resume to continue it" in err and "resume=True" not in err
+    assert len(fake.sent) == 3
+
+
+def test_resume_without_a_journal_names_the_flags(
+    fake: FakeCloudAPI, recipients: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert broadcast(recipients, "--resume") == 2
+    err = capsys.readouterr().err
+    assert "--resume needs --journal" in err and "resume=True" not in err
+    assert fake.sent == []
 
 
 def test_missing_credentials_are_a_clear_error(

@@ -6,11 +6,13 @@ import argparse
 import asyncio
 import contextlib
 import signal
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 from ..bulk import Broadcast, Recipient
 from ..client import WhatsAppClient
+from ..errors import ConfigurationError
+from ..journal import Journal
 from ._csv_input import read_recipients, scan_csv
 from ._display import Display, make_display
 from ._exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
@@ -76,24 +78,25 @@ async def run_broadcast(
         The exit status.
 
     Raises:
-        ConfigurationError: ``--resume`` without a journal, or a used journal without it.
+        ConfigurationError: ``--resume`` without a journal, or a used journal without ``--resume``.
     """
-    display = make_display(total, plain=args.plain, quiet=args.quiet)
-    writer = FailureWriter(failures)
-    bc = wa.broadcast(
-        recipients, template=args.template, language=args.language,
-        concurrency=args.concurrency, journal=journal, campaign=args.campaign,
-        resume=args.resume, resend_unknown=args.resend_unknown,
-        retry_failed=args.retry_failed, on_progress=display.update, total=total,
-    )
-    try:
-        with _Interrupts(bc, display) as interrupts:
-            async with bc:
-                async for outcome in bc:
-                    writer.add(outcome)
-    finally:
-        writer.close()
-        display.close()
+    async with _campaign_journal(journal, campaign=args.campaign, resume=args.resume) as opened:
+        display = make_display(total, plain=args.plain, quiet=args.quiet)
+        writer = FailureWriter(failures)
+        bc = wa.broadcast(
+            recipients, template=args.template, language=args.language,
+            concurrency=args.concurrency, journal=opened, campaign=args.campaign,
+            resume=args.resume, resend_unknown=args.resend_unknown,
+            retry_failed=args.retry_failed, on_progress=display.update, total=total,
+        )
+        try:
+            with _Interrupts(bc, display) as interrupts:
+                async with bc:
+                    async for outcome in bc:
+                        writer.add(outcome)
+        finally:
+            writer.close()
+            display.close()
     report = bc.report
     assert report is not None
     display.summary(report, title)
@@ -108,6 +111,27 @@ async def run_broadcast(
     if interrupts.count:
         return EXIT_INTERRUPTED
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+@contextlib.asynccontextmanager
+async def _campaign_journal(
+    path: str | None, *, campaign: str, resume: bool
+) -> AsyncIterator[Journal | None]:
+    # Opened here rather than by the engine so that a journal that does not fit
+    # --resume is refused in terms of the flags, before any progress is shown.
+    if path is None:
+        if resume:
+            raise ConfigurationError("--resume needs --journal FILE (the journal of the run to "
+                                     "continue)")
+        yield None
+        return
+    async with Journal(path, campaign=campaign) as journal:
+        if not resume and await journal.has_entries():
+            raise ConfigurationError(
+                f"the journal {journal.path} already holds campaign {campaign!r}: "
+                "pass --resume to continue it, or use another --campaign"
+            )
+        yield journal
 
 
 class _Interrupts:
