@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..bulk import Broadcast, Recipient
 from ..client import WhatsAppClient
-from ..errors import ConfigurationError
+from ..errors import MAY_HAVE_BEEN_SENT, ConfigurationError
 from ..journal import Journal
 from ._csv_input import read_recipients, scan_csv
 from ._display import Display, make_display
@@ -161,7 +161,7 @@ class _Interrupts:
             self._broadcast.stop("interrupted (Ctrl-C)")
         else:
             self._display.message(
-                "aborting sends in flight; any that may have gone out are recorded as unknown"
+                f"aborting sends in flight; each one is recorded as unknown if {MAY_HAVE_BEEN_SENT}"
             )
             self._broadcast.abort()
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from .._version import __version__
-from ..errors import ConfigurationError, ValidationError, WhatsAppError
+from ..errors import MAY_HAVE_BEEN_SENT, ConfigurationError, ValidationError, WhatsAppError
 from ._broadcast import broadcast
 from ._csv_input import CsvInputError
 from ._demo import demo
@@ -118,8 +118,8 @@ def _add_broadcast_flags(b: argparse.ArgumentParser) -> None:
     b.add_argument("--resume", action="store_true",
                    help="continue the journaled campaign: rows with an outcome are skipped")
     b.add_argument("--resend-unknown", action="store_true",
-                   help="with --resume: resend rows whose earlier send may or may not have "
-                   "happened (risks a duplicate)")
+                   help=f"with --resume: resend rows recorded as unknown ({MAY_HAVE_BEEN_SENT}: "
+                   "a resend risks a duplicate)")
     b.add_argument("--retry-failed", action="store_true",
                    help="with --resume: resend rows the API refused before")
     b.add_argument("--dry-run", action="store_true",
