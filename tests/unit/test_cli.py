@@ -9,10 +9,15 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
+from whatsapp_async.bulk import Broadcast
 from whatsapp_async.cli import CsvInputError, main, read_recipients, scan_csv
+from whatsapp_async.cli._broadcast import _Interrupts
+from whatsapp_async.cli._display import PlainDisplay
+from whatsapp_async.errors import MAY_HAVE_BEEN_SENT
 from whatsapp_async.testing import FakeCloudAPI, Fault
 
 
@@ -178,7 +183,19 @@ def test_a_used_journal_without_resume_is_refused(
     broadcast(recipients, "--journal", journal)
     capsys.readouterr()
     assert broadcast(recipients, "--journal", journal) == 2
-    assert "resume" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # The user typed flags: the hint names the flag, not the Python argument.
+    assert "pass --resume to continue it" in err and "resume=True" not in err
+    assert len(fake.sent) == 3
+
+
+def test_resume_without_a_journal_names_the_flags(
+    fake: FakeCloudAPI, recipients: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert broadcast(recipients, "--resume") == 2
+    err = capsys.readouterr().err
+    assert "--resume needs --journal" in err and "resume=True" not in err
+    assert fake.sent == []
 
 
 def test_missing_credentials_are_a_clear_error(
@@ -204,6 +221,28 @@ def test_sandbox_broadcast_needs_no_credentials(
     monkeypatch.delenv("WHATSAPP_ACCESS_TOKEN", raising=False)
     assert broadcast(recipients, "--sandbox", "--rate", "1000") == 0
     assert "sent 3" in capsys.readouterr().out
+
+
+async def test_ctrl_c_stops_then_aborts_and_says_unknown_the_one_way(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    calls: list[str] = []
+
+    class Run:
+        def stop(self, reason: str) -> None:
+            calls.append(f"stop: {reason}")
+
+        def abort(self) -> None:
+            calls.append("abort")
+
+    interrupts = _Interrupts(cast(Broadcast, Run()), PlainDisplay(sys.stderr, quiet=True))
+    interrupts._on_sigint()
+    interrupts._on_sigint()
+    assert calls == ["stop: interrupted (Ctrl-C)", "abort"]
+    assert interrupts.count == 2
+    first, second = capsys.readouterr().err.splitlines()
+    assert first.startswith("stopping: no new rows")
+    assert second.startswith("aborting sends in flight") and MAY_HAVE_BEEN_SENT in second
 
 
 # --------------------------------------------------------------------------- other commands

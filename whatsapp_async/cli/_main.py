@@ -1,0 +1,153 @@
+"""The command line's flags and ``main``: which command runs, and what each error exits with."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import sys
+from collections.abc import Sequence
+
+from .._version import __version__
+from ..errors import MAY_HAVE_BEEN_SENT, ConfigurationError, ValidationError, WhatsAppError
+from ._broadcast import broadcast
+from ._csv_input import CsvInputError
+from ._demo import demo
+from ._exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
+from ._send import send
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Args:
+        argv: Arguments without the program name; defaults to ``sys.argv[1:]``.
+
+    Returns:
+        The exit status.
+    """
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["sandbox"]:
+        # The sandbox server has its own flags; it gets the rest of the line as is.
+        from ..testing.__main__ import main as sandbox_main
+
+        return sandbox_main(args_list[1:])
+    args = _parser().parse_args(args_list)
+    runner = {"broadcast": broadcast, "send": send, "demo": demo}[args.command]
+    try:
+        return asyncio.run(runner(args))
+    except CsvInputError as exc:
+        print(f"error: {exc}; nothing was sent", file=sys.stderr)
+        return EXIT_USAGE
+    except (ConfigurationError, ValidationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except sqlite3.Error as exc:
+        # Only opening (or reading back) the journal raises here, before any send;
+        # the engine handles write failures during the run itself.
+        print(f"error: the journal cannot be used: {exc}; nothing was sent", file=sys.stderr)
+        return EXIT_USAGE
+    except WhatsAppError as exc:
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+def _add_credentials(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("credentials (default: environment variables)")
+    group.add_argument("--token", help="access token (default: $WHATSAPP_ACCESS_TOKEN)")
+    group.add_argument("--phone-number-id",
+                       help="business phone number id (default: $WHATSAPP_PHONE_NUMBER_ID)")
+    group.add_argument("--base-url", help="API prefix with version (default: $WHATSAPP_BASE_URL "
+                       "or https://graph.facebook.com/v21.0)")
+    group.add_argument("--sandbox", action="store_true",
+                       help="send to an in-process fake Cloud API instead (no account needed)")
+
+
+def _add_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--plain", action="store_true", help="plain text output even with rich")
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def _positive(value: str) -> float:
+    parsed = float(value)
+    if not parsed > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
+    return parsed
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="whatsapp-async", description="WhatsApp Cloud API from the command line.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_broadcast_flags(commands.add_parser(
+        "broadcast", help="send a template to every row of a CSV",
+        description="Send a template to every row of a CSV file: a phone column plus one "
+        "column per template parameter.",
+    ))
+    _add_send_kinds(commands.add_parser("send", help="send one message"))
+
+    d = commands.add_parser("demo", help="broadcast to 10,000 generated recipients in a sandbox")
+    d.add_argument("--rows", type=int, default=10_000, help="recipients (default 10000)")
+    d.add_argument("--rate", type=_positive, default=1000.0,
+                   help="messages per second (default 1000)")
+    d.add_argument("--seed", type=int, default=1)
+    _add_output(d)
+
+    # Listed for --help only: main() hands "sandbox ..." over before parsing.
+    commands.add_parser("sandbox", add_help=False,
+                        help="serve a fake Cloud API on loopback (see 'sandbox --help')")
+    return parser
+
+
+def _add_broadcast_flags(b: argparse.ArgumentParser) -> None:
+    b.add_argument("csv", help="recipients CSV (UTF-8) with a header row")
+    b.add_argument("--template", required=True, help="approved template name")
+    b.add_argument("--language", default="en_US", help="template language (default en_US)")
+    b.add_argument("--param", action="append", metavar="COLUMN",
+                   help="CSV column for the next body parameter {{1}}, {{2}}... (repeatable)")
+    b.add_argument("--phone-column", default="phone", help="phone number column (default phone)")
+    b.add_argument("--rate", type=_positive, default=80.0,
+                   help="messages per second (default 80, the standard limit)")
+    b.add_argument("--concurrency", type=int, help="sends in flight at most (default: derived)")
+    b.add_argument("--journal", help="SQLite journal file; needed to --resume")
+    b.add_argument("--campaign", default="default", help="campaign name in the journal")
+    b.add_argument("--resume", action="store_true",
+                   help="continue the journaled campaign: rows with an outcome are skipped")
+    b.add_argument("--resend-unknown", action="store_true",
+                   help=f"with --resume: resend rows recorded as unknown ({MAY_HAVE_BEEN_SENT}: "
+                   "a resend risks a duplicate)")
+    b.add_argument("--retry-failed", action="store_true",
+                   help="with --resume: resend rows the API refused before")
+    b.add_argument("--dry-run", action="store_true",
+                   help="check the CSV and build every message; send nothing")
+    b.add_argument("--failures", help="CSV for failed, unknown and invalid rows "
+                   "(default: <csv>.failures.csv)")
+    b.add_argument("--redis-url", help="share the rate limit through Redis (needs the redis "
+                   "extra)")
+    _add_output(b)
+    _add_credentials(b)
+
+
+def _add_send_kinds(s: argparse.ArgumentParser) -> None:
+    kinds = s.add_subparsers(dest="kind", required=True, metavar="KIND")
+    text = kinds.add_parser("text", help="a text message")
+    text.add_argument("--to", required=True)
+    text.add_argument("--body", required=True)
+    text.add_argument("--preview-url", action="store_true")
+    image = kinds.add_parser("image", help="an image by media id or https link")
+    image.add_argument("--to", required=True)
+    image.add_argument("--media-id")
+    image.add_argument("--link")
+    image.add_argument("--caption")
+    template = kinds.add_parser("template", help="an approved template")
+    template.add_argument("--to", required=True)
+    template.add_argument("--template", required=True)
+    template.add_argument("--language", default="en_US")
+    template.add_argument("--param", action="append", metavar="VALUE",
+                          help="value of the next body parameter (repeatable)")
+    for sub in (text, image, template):
+        _add_credentials(sub)
