@@ -101,7 +101,7 @@ SENDS: dict[str, tuple[str, Send]] = {
 
 
 def test_every_send_method_is_covered() -> None:
-    methods = {name for name in vars(MessagesResource)
+    methods = {name for name in dir(MessagesResource)
                if name.startswith(("send", "remove_")) and not name.startswith("_")}
     assert methods == set(SENDS)
 

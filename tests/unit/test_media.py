@@ -32,7 +32,7 @@ from whatsapp_async import (
     ValidationError,
     WhatsAppClient,
 )
-from whatsapp_async.resources.media import _digest_bytes
+from whatsapp_async._media_download import digest_bytes as _digest_bytes
 from whatsapp_async.types.media import STICKER_STATIC_LIMIT
 
 BASE = "https://graph.facebook.com/v21.0"

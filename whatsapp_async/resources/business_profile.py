@@ -6,9 +6,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-import msgspec
-
-from .._validation import check_choice, check_length
+from .._validation import check_choice, check_length, unset
 from ..errors import ValidationError
 from ..types.business_profile import (
     VERTICALS,
@@ -122,7 +120,6 @@ def _build_update(
     vertical: str | None,
     profile_picture_handle: str | None,
 ) -> BusinessProfileUpdate:
-    unset = msgspec.UNSET
     if all(v is None for v in (about, address, description, email, websites, vertical,
                                profile_picture_handle)):
         raise ValidationError("business_profile", "give at least one field to update")
@@ -130,24 +127,26 @@ def _build_update(
         check_length("email", email, 128, minimum=1)
         if not _EMAIL.fullmatch(email):
             raise ValidationError("email", "must look like name@example.com")
-    site_list: list[str] | msgspec.UnsetType = unset
-    if websites is not None:
-        site_list = _check_websites(websites)
+    site_list = None if websites is None else _check_websites(websites)
     if vertical is not None:
         check_choice("vertical", vertical, VERTICALS)
     if profile_picture_handle is not None:
         check_length("profile_picture_handle", profile_picture_handle, 4096, minimum=1)
+    if about is not None:
+        check_length("about", about, 139, minimum=1)
+    if address is not None:
+        check_length("address", address, 256)
+    if description is not None:
+        check_length("description", description, 512)
     return BusinessProfileUpdate(
         messaging_product="whatsapp",
-        about=unset if about is None else check_length("about", about, 139, minimum=1),
-        address=unset if address is None else check_length("address", address, 256),
-        description=(
-            unset if description is None else check_length("description", description, 512)
-        ),
-        email=unset if email is None else email,
-        websites=site_list,
-        vertical=unset if vertical is None else vertical,
-        profile_picture_handle=unset if profile_picture_handle is None else profile_picture_handle,
+        about=unset(about),
+        address=unset(address),
+        description=unset(description),
+        email=unset(email),
+        websites=unset(site_list),
+        vertical=unset(vertical),
+        profile_picture_handle=unset(profile_picture_handle),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 import msgspec
 
-from .._validation import check_choice, check_digits
+from .._validation import check_choice, check_digits, check_language_code
 from ..errors import ValidationError
 from ..types.common import Success
 from ..types.phone_numbers import (
@@ -20,7 +20,6 @@ from ._base import Resource
 
 __all__ = ["RegistrationResource"]
 
-_LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2,4})?")
 _REGION = re.compile(r"[A-Z]{2}")
 
 
@@ -52,10 +51,7 @@ class RegistrationResource(Resource):
             TransportError: No answer was received.
         """
         check_choice("code_method", method, ("SMS", "VOICE"))
-        if not isinstance(language, str) or not _LANGUAGE.fullmatch(language):
-            raise ValidationError(
-                "language", f"must be a language code like 'en' or 'en_US', got {language!r}"
-            )
+        check_language_code("language", language)
         answer = await self._request(
             "POST", self._phone_number_id, "request_code", cast_to=Success,
             body=RequestCodeRequest(code_method=method, language=language),

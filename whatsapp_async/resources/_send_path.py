@@ -1,0 +1,48 @@
+"""The one path every message send takes: validate, wrap, POST, check the answer."""
+
+from __future__ import annotations
+
+from ..errors import UnexpectedResponseError
+from ..types.messages import Group, Message, SendResponse, SentMessage, build_request
+from ._base import Resource
+
+MESSAGES = "messages"
+
+
+class SendPath(Resource):
+    """Base of the ``messages`` resource's parts: each ``send_*`` ends in :meth:`_send`."""
+
+    async def _send(
+        self,
+        to: str | Group,
+        message: Message,
+        reply_to: str | None,
+        biz_opaque_callback_data: str | None,
+        recipient_identity_key_hash: str | None = None,
+    ) -> SentMessage:
+        """Validate ``message``, send it to ``to`` and return what the API accepted.
+
+        Positional parameters: this runs once per message, and a broadcast
+        sends millions.
+
+        Raises:
+            ValidationError: Bad input; nothing was sent.
+            UnexpectedResponseError: The answer names no message id.
+        """
+        body = build_request(
+            to,
+            message,
+            reply_to=reply_to,
+            biz_opaque_callback_data=biz_opaque_callback_data,
+            recipient_identity_key_hash=recipient_identity_key_hash,
+        )
+        phone_number_id = self._phone_number_id
+        answer = await self._request(
+            "POST", phone_number_id, MESSAGES, cast_to=SendResponse, body=body, throttle=True
+        )
+        if not answer.messages:
+            raise UnexpectedResponseError(
+                status=200, message="the send answer lists no message id",
+                method="POST", path=f"/{phone_number_id}/{MESSAGES}",
+            )
+        return SentMessage.from_response(answer)
