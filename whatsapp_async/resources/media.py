@@ -10,8 +10,8 @@ from typing import BinaryIO, Union, overload
 
 from .._media_download import CHUNK_SIZE, IntegrityCheck, collect, write_atomically
 from .._media_upload import prepare_upload
-from .._transport import FilePart, Multipart, check_segment
 from ..errors import APIError
+from ..request import FilePart, Multipart, check_segment
 from ..types.common import Success
 from ..types.media import MediaInfo, MediaUrlAnswer, UploadedMedia
 from ._base import Resource
@@ -200,9 +200,8 @@ class MediaResource(Resource):
         return await self._fetch(fresh, target, verify)
 
     async def _fetch(self, info: MediaInfo, target: Path | None, verify: bool) -> bytes | Path:
-        client = self._client
         check = IntegrityCheck(info if verify else None)
-        async with client._transport.download(info.url, options=client._options) as answer:
+        async with self._client.open_download(info.url) as answer:
             chunks = answer.chunks(CHUNK_SIZE)
             if target is None:
                 return await collect(chunks, check)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._transport import check_segment
 from .._validation import check_choice, check_length
+from ..request import check_segment
 from ..types.common import Success
 from ..types.qr_codes import QrCode, QrCodeAnswer, QrCodeCreate, QrCodeList, QrCodeUpdate
 from ._base import Resource
