@@ -21,11 +21,11 @@ from ._state import (
     Ids,
     PairLimit,
     PhoneNumberState,
-    QrCode,
     ReadMark,
+    RecordedMessage,
     Refusal,
-    SentMessage,
     StoredMedia,
+    StoredQrCode,
     TokenBucket,
 )
 from ._validate import (
@@ -36,13 +36,13 @@ from ._validate import (
     check_send,
 )
 from ._webhooks import (
-    ButtonReply,
-    InboundMessage,
-    ListReply,
-    Location,
+    InboundButtonReply,
+    InboundListReply,
+    InboundLocation,
+    InboundReaction,
     Media,
     QuickReply,
-    Reaction,
+    SimulatedMessage,
     WebhookDelivery,
     WebhookSender,
     envelope,
@@ -204,11 +204,11 @@ class FakeCloudAPI:
             )
             for i, number_id in enumerate(self._number_ids)
         }
-        self.sent: list[SentMessage] = []
+        self.sent: list[RecordedMessage] = []
         self.read_marks: list[ReadMark] = []
         self.refusals: list[Refusal] = []
         self.media: dict[str, StoredMedia] = {}
-        self.qr_codes: dict[str, QrCode] = {}
+        self.qr_codes: dict[str, StoredQrCode] = {}
         self.dropped = 0
         self._ids = Ids(self._seed)
         self._download_tokens: dict[str, tuple[str, float]] = {}
@@ -253,7 +253,7 @@ class FakeCloudAPI:
         """Every webhook POST made so far, in order."""
         return self._sender.deliveries if self._sender is not None else []
 
-    def sent_to(self, recipient: str) -> list[SentMessage]:
+    def sent_to(self, recipient: str) -> list[RecordedMessage]:
         """Messages accepted for ``recipient`` (compared by digits)."""
         digits = "".join(c for c in recipient if c.isdigit())
         return [m for m in self.sent if m.wa_id == digits]
@@ -555,7 +555,8 @@ class FakeCloudAPI:
                 raise GraphError(131056)
         wamid = self._ids.wamid(wa_id)
         self.sent.append(
-            SentMessage(wamid, number.id, to, wa_id, kind, body, self.now(), await request.read())
+            RecordedMessage(wamid, number.id, to, wa_id, kind, body, self.now(),
+                            await request.read())
         )
         self._last_sent[(number.id, wa_id)] = wamid
         if self._sender is not None:
@@ -868,7 +869,7 @@ class FakeCloudAPI:
 
     # --------------------------------------------------------------- QR codes
 
-    def _qr_json(self, qr: QrCode) -> dict[str, Any]:
+    def _qr_json(self, qr: StoredQrCode) -> dict[str, Any]:
         out: dict[str, Any] = {
             "code": qr.code,
             "prefilled_message": qr.prefilled_message,
@@ -878,7 +879,7 @@ class FakeCloudAPI:
             out["qr_image_url"] = f"{self.url}/_fake/qr/{qr.code}.{qr.image_format.lower()}"
         return out
 
-    def _qr(self, number: PhoneNumberState, code: str) -> QrCode:
+    def _qr(self, number: PhoneNumberState, code: str) -> StoredQrCode:
         qr = self.qr_codes.get(code)
         if qr is None or qr.phone_number_id != number.id:
             raise unknown_object("GET", code)
@@ -908,7 +909,7 @@ class FakeCloudAPI:
         new_code = self._ids.qr_code()
         while new_code in self.qr_codes:
             new_code = self._ids.qr_code()
-        qr = self.qr_codes[new_code] = QrCode(new_code, number.id, message, fmt)
+        qr = self.qr_codes[new_code] = StoredQrCode(new_code, number.id, message, fmt)
         return self._ok(self._qr_json(qr))
 
     async def _list_qr(self, request: web.Request, number: PhoneNumberState | None
@@ -957,7 +958,7 @@ class FakeCloudAPI:
         *,
         from_: str,
         text: str | None = None,
-        message: InboundMessage | None = None,
+        message: SimulatedMessage | None = None,
         name: str = "Test User",
         reply_to: str | None = None,
         phone_number_id: str | None = None,
@@ -965,9 +966,10 @@ class FakeCloudAPI:
         """Post a signed notification of a message from a user to the webhook URL.
 
         Give ``text`` for a text message, or ``message`` for another kind:
-        :class:`ButtonReply`, :class:`ListReply`, :class:`QuickReply`,
-        :class:`Media`, :class:`Location` or :class:`Reaction`. It also opens the
-        user's 24-hour customer service window.
+        :class:`InboundButtonReply`, :class:`InboundListReply`,
+        :class:`QuickReply`, :class:`Media`, :class:`InboundLocation` or
+        :class:`InboundReaction`. It also opens the user's 24-hour customer
+        service window.
 
         Args:
             from_: The user's number (digits, as Meta sends it).
@@ -994,7 +996,8 @@ class FakeCloudAPI:
         number = self._numbers[phone_number_id or self._first]
         wa_id = "".join(c for c in from_ if c.isdigit())
         body = self._inbound_body(number, text, message)
-        if reply_to is None and isinstance(message, (ButtonReply, ListReply, QuickReply)):
+        if reply_to is None and isinstance(
+                message, (InboundButtonReply, InboundListReply, QuickReply)):
             reply_to = self._last_sent.get((number.id, wa_id))
         context = None
         if reply_to is not None:
@@ -1007,14 +1010,14 @@ class FakeCloudAPI:
         return await self._sender.post("message", self._envelope(number, value), wamid)
 
     def _inbound_body(self, number: PhoneNumberState, text: str | None,
-                      message: InboundMessage | None) -> dict[str, Any]:
+                      message: SimulatedMessage | None) -> dict[str, Any]:
         if text is not None:
             return {"type": "text", "text": {"body": text}}
-        if isinstance(message, ButtonReply):
+        if isinstance(message, InboundButtonReply):
             return {"type": "interactive", "interactive": {
                 "type": "button_reply", "button_reply": {"id": message.id, "title": message.title}
             }}
-        if isinstance(message, ListReply):
+        if isinstance(message, InboundListReply):
             reply = {"id": message.id, "title": message.title}
             if message.description is not None:
                 reply["description"] = message.description
@@ -1023,7 +1026,7 @@ class FakeCloudAPI:
         if isinstance(message, QuickReply):
             return {"type": "button", "button": {"payload": message.payload,
                                                  "text": message.text}}
-        if isinstance(message, Location):
+        if isinstance(message, InboundLocation):
             location: dict[str, Any] = {"latitude": message.latitude,
                                         "longitude": message.longitude}
             if message.name is not None:
@@ -1031,7 +1034,7 @@ class FakeCloudAPI:
             if message.address is not None:
                 location["address"] = message.address
             return {"type": "location", "location": location}
-        if isinstance(message, Reaction):
+        if isinstance(message, InboundReaction):
             return {"type": "reaction",
                     "reaction": {"message_id": message.message_id, "emoji": message.emoji}}
         if isinstance(message, Media):

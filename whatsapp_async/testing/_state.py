@@ -1,4 +1,4 @@
-"""What the fake remembers: numbers, sent messages, media, QR codes, limits."""
+"""What the fake remembers: numbers, recorded messages, media, QR codes, limits."""
 
 from __future__ import annotations
 
@@ -17,18 +17,21 @@ if TYPE_CHECKING:
 __all__ = [
     "PairLimit",
     "PhoneNumberState",
-    "QrCode",
     "ReadMark",
+    "RecordedMessage",
     "Refusal",
-    "SentMessage",
     "StoredMedia",
+    "StoredQrCode",
     "TokenBucket",
 ]
 
 
 @dataclass(frozen=True)
-class SentMessage:
-    """One message the fake accepted.
+class RecordedMessage:
+    """One message the fake accepted and recorded (``fake.sent``).
+
+    Accepted is not delivered: a message recorded here may still get a
+    ``failed`` status webhook, or its answer may have been dropped by a fault.
 
     Attributes:
         id: The ``wamid.…`` id it answered with.
@@ -121,8 +124,8 @@ class StoredMedia:
 
 
 @dataclass
-class QrCode:
-    """A QR code (``message_qrdls``) of one business number."""
+class StoredQrCode:
+    """A QR code (``message_qrdls``) the fake stores for one business number."""
 
     code: str
     phone_number_id: str

@@ -19,13 +19,13 @@ from typing import Any, Literal
 import aiohttp
 
 __all__ = [
-    "ButtonReply",
-    "InboundMessage",
-    "ListReply",
-    "Location",
+    "InboundButtonReply",
+    "InboundListReply",
+    "InboundLocation",
+    "InboundReaction",
     "Media",
     "QuickReply",
-    "Reaction",
+    "SimulatedMessage",
     "WebhookDelivery",
     "sign",
 ]
@@ -46,10 +46,13 @@ def encode(payload: dict[str, Any]) -> bytes:
 
 
 # ------------------------------------------------------------- inbound kinds
+# What FakeCloudAPI.simulate_inbound(message=...) takes. "Inbound" marks the
+# kinds whose plain name is a core class: the core's Location and Reaction are
+# messages you send, its ButtonReply and ListReply parts of a parsed webhook.
 
 
 @dataclass(frozen=True)
-class ButtonReply:
+class InboundButtonReply:
     """The user tapped a reply button of an interactive message."""
 
     id: str
@@ -57,7 +60,7 @@ class ButtonReply:
 
 
 @dataclass(frozen=True)
-class ListReply:
+class InboundListReply:
     """The user picked a row of a list message."""
 
     id: str
@@ -85,7 +88,7 @@ class Media:
 
 
 @dataclass(frozen=True)
-class Location:
+class InboundLocation:
     """The user shared a location."""
 
     latitude: float
@@ -95,14 +98,18 @@ class Location:
 
 
 @dataclass(frozen=True)
-class Reaction:
+class InboundReaction:
     """The user reacted to a message (empty ``emoji`` removes the reaction)."""
 
     message_id: str
     emoji: str
 
 
-InboundMessage = ButtonReply | ListReply | QuickReply | Media | Location | Reaction
+SimulatedMessage = (
+    InboundButtonReply | InboundListReply | QuickReply | Media | InboundLocation
+    | InboundReaction
+)
+"""Any message ``simulate_inbound(message=...)`` takes (text has its own ``text=``)."""
 
 
 @dataclass(frozen=True)
