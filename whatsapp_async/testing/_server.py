@@ -28,12 +28,16 @@ from ._state import (
     StoredQrCode,
     TokenBucket,
 )
-from ._validate import (
-    MEDIA_TYPES,
+from ._validate import MEDIA_TYPES, check_send
+from ._validate_numbers import (
     check_business_profile,
+    check_code_request,
+    check_deregister,
     check_pin,
+    check_qr_image_format,
     check_qr_message,
-    check_send,
+    check_register,
+    check_verification_code,
 )
 from ._webhooks import (
     InboundButtonReply,
@@ -793,15 +797,7 @@ class FakeCloudAPI:
     async def _request_code(self, request: web.Request, number: PhoneNumberState | None
                             ) -> web.Response:
         assert number is not None
-        body = await self._json(request)
-        method = body.get("code_method") if isinstance(body, dict) else None
-        if method is None:
-            raise invalid("The parameter code_method is required.")
-        if method not in ("SMS", "VOICE"):
-            raise invalid("Param code_method must be one of {SMS, VOICE}")
-        language = body.get("language")
-        if not isinstance(language, str) or not 2 <= len(language) <= 10:
-            raise invalid("The parameter language is required (e.g. en_US).")
+        method = check_code_request(await self._json(request))
         number.pending_code = self._ids.verification_code()
         log.info("fake %s to %s: verification code %s", method, number.display_phone_number,
                  number.pending_code)
@@ -810,12 +806,7 @@ class FakeCloudAPI:
     async def _verify_code(self, request: web.Request, number: PhoneNumberState | None
                            ) -> web.Response:
         assert number is not None
-        body = await self._json(request)
-        code = body.get("code") if isinstance(body, dict) else None
-        if code is None:
-            raise invalid("The parameter code is required.")
-        if not isinstance(code, str) or not code.isdigit():
-            raise invalid("Param code must be a string of digits")
+        code = check_verification_code(await self._json(request))
         if number.pending_code is None:
             raise GraphError(136025, "No verification code was requested for this number.")
         if code != number.pending_code:
@@ -837,15 +828,7 @@ class FakeCloudAPI:
     async def _register(self, request: web.Request, number: PhoneNumberState | None
                         ) -> web.Response:
         assert number is not None
-        body = await self._json(request)
-        if not isinstance(body, dict) or body.get("messaging_product") != "whatsapp":
-            raise invalid("The parameter messaging_product is required and must be whatsapp.")
-        pin = check_pin(body)
-        region = body.get("data_localization_region")
-        if region is not None and not (
-                isinstance(region, str) and len(region) == 2 and region.isalpha()
-                and region.isupper()):
-            raise invalid("Param data_localization_region must be a 2-letter country code")
+        pin = check_register(await self._json(request))
         if number.code_verification_status != "VERIFIED":
             raise GraphError(133006, "Verify the phone number (request_code, verify_code) "
                              "before registering it.")
@@ -859,10 +842,7 @@ class FakeCloudAPI:
     async def _deregister(self, request: web.Request, number: PhoneNumberState | None
                           ) -> web.Response:
         assert number is not None
-        body = await self._json(request)
-        product = body.get("messaging_product") if isinstance(body, dict) else None
-        if product is not None and product != "whatsapp":
-            raise invalid("Param messaging_product must be one of {whatsapp}")
+        check_deregister(await self._json(request))
         self._spend_register_budget(number)
         number.registered = False
         return self._ok(_SUCCESS)
@@ -885,13 +865,6 @@ class FakeCloudAPI:
             raise unknown_object("GET", code)
         return qr
 
-    @staticmethod
-    def _image_format(body: dict[str, Any]) -> str | None:
-        fmt = body.get("generate_qr_image")
-        if fmt is not None and fmt not in ("SVG", "PNG"):
-            raise invalid("Param generate_qr_image must be one of {SVG, PNG}")
-        return fmt
-
     async def _create_qr(self, request: web.Request, number: PhoneNumberState | None
                          ) -> web.Response:
         assert number is not None
@@ -899,7 +872,7 @@ class FakeCloudAPI:
         if not isinstance(body, dict):
             raise invalid("The request body must be a JSON object")
         message = check_qr_message(body.get("prefilled_message"))
-        fmt = self._image_format(body)
+        fmt = check_qr_image_format(body)
         code = body.get("code")
         if code is not None:  # the documented update form: same POST with "code"
             qr = self._qr(number, str(code))
@@ -933,7 +906,7 @@ class FakeCloudAPI:
         if not isinstance(body, dict):
             raise invalid("The request body must be a JSON object")
         qr.prefilled_message = check_qr_message(body.get("prefilled_message"))
-        qr.image_format = self._image_format(body) or qr.image_format
+        qr.image_format = check_qr_image_format(body) or qr.image_format
         return self._ok(self._qr_json(qr))
 
     async def _delete_qr(self, request: web.Request, number: PhoneNumberState | None
