@@ -27,7 +27,11 @@ __all__ = [
     "QuickReply",
     "SimulatedMessage",
     "WebhookDelivery",
+    "WebhookSender",
+    "envelope",
+    "inbound_value",
     "sign",
+    "status_value",
 ]
 
 log = logging.getLogger("whatsapp_async.testing")
@@ -138,7 +142,7 @@ class WebhookDelivery:
         return json.loads(self.body)
 
 
-def envelope(waba_id: str, number_id: str, display_number: str,
+def envelope(waba_id: str, phone_number_id: str, display_number: str,
              value: dict[str, Any]) -> dict[str, Any]:
     """Wrap a ``value`` in Meta's notification envelope."""
     return {
@@ -149,7 +153,7 @@ def envelope(waba_id: str, number_id: str, display_number: str,
                 "value": {
                     "messaging_product": "whatsapp",
                     "metadata": {"display_phone_number": display_number,
-                                 "phone_number_id": number_id},
+                                 "phone_number_id": phone_number_id},
                     **value,
                 },
                 "field": "messages",
@@ -257,9 +261,9 @@ class WebhookSender:
             await self._session.close()
             self._session = None
 
-    def enqueue(self, kind: str, payload: dict[str, Any], message_id: str, user: str) -> None:
-        """Queue one notification after the ones queued before it for ``user``."""
-        queue = self._queues[hash(user) % len(self._queues)]
+    def enqueue(self, kind: str, payload: dict[str, Any], message_id: str, to: str) -> None:
+        """Queue one notification after the ones queued before it about user ``to``."""
+        queue = self._queues[hash(to) % len(self._queues)]
         queue.put_nowait((kind, encode(payload), message_id))
 
     async def drain(self) -> None:
