@@ -12,49 +12,93 @@ enforces the real limits, injects faults on demand and posts signed webhooks::
 The pytest plugin (fixtures ``fake_cloud_api`` and ``whatsapp_client``) is
 registered automatically when the package is installed. This package is not
 imported by ``import whatsapp_async``, so the core stays light.
+
+No name here is also a core name: what the fake recorded is a
+``RecordedMessage`` (the core's ``SentMessage`` is the API's answer), a stored
+QR code a ``StoredQrCode``, and what a simulated user sends an ``Inbound*``
+kind. The old names still import, with a ``DeprecationWarning``, for one release.
 """
+
+import warnings
+from typing import TYPE_CHECKING, Any
 
 from ._faults import Fault, FaultInjector, FaultPlan, Latency
 from ._server import FakeCloudAPI
 from ._state import (
     PairLimit,
     PhoneNumberState,
-    QrCode,
     ReadMark,
+    RecordedMessage,
     Refusal,
-    SentMessage,
     StoredMedia,
+    StoredQrCode,
 )
 from ._webhooks import (
-    ButtonReply,
-    InboundMessage,
-    ListReply,
-    Location,
+    InboundButtonReply,
+    InboundListReply,
+    InboundLocation,
+    InboundReaction,
     Media,
     QuickReply,
-    Reaction,
+    SimulatedMessage,
     WebhookDelivery,
 )
 
 __all__ = [
-    "ButtonReply",
     "FakeCloudAPI",
     "Fault",
     "FaultInjector",
     "FaultPlan",
-    "InboundMessage",
+    "InboundButtonReply",
+    "InboundListReply",
+    "InboundLocation",
+    "InboundReaction",
     "Latency",
-    "ListReply",
-    "Location",
     "Media",
     "PairLimit",
     "PhoneNumberState",
-    "QrCode",
     "QuickReply",
-    "Reaction",
     "ReadMark",
+    "RecordedMessage",
     "Refusal",
-    "SentMessage",
+    "SimulatedMessage",
     "StoredMedia",
+    "StoredQrCode",
     "WebhookDelivery",
 ]
+
+#: Old name -> new name. The old names collided with core names; they go in
+#: the release after the one that deprecated them.
+_RENAMED = {
+    "ButtonReply": "InboundButtonReply",
+    "InboundMessage": "SimulatedMessage",
+    "ListReply": "InboundListReply",
+    "Location": "InboundLocation",
+    "QrCode": "StoredQrCode",
+    "Reaction": "InboundReaction",
+    "SentMessage": "RecordedMessage",
+}
+
+if TYPE_CHECKING:
+    # Type checkers see the old names as plain aliases; no __getattr__ for
+    # them, so a misspelt import is still an error.
+    ButtonReply = InboundButtonReply
+    InboundMessage = SimulatedMessage
+    ListReply = InboundListReply
+    Location = InboundLocation
+    QrCode = StoredQrCode
+    Reaction = InboundReaction
+    SentMessage = RecordedMessage
+else:
+
+    def __getattr__(name: str) -> Any:
+        new = _RENAMED.get(name)
+        if new is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        warnings.warn(
+            f"whatsapp_async.testing.{name} is deprecated and will be removed in the next "
+            f"release; use whatsapp_async.testing.{new}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[new]

@@ -24,7 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8089, help="port (default 8089; 0 = any)")
     parser.add_argument("--token", default="test-token", help="accepted access token")
-    parser.add_argument("--phone-number-id", action="append", dest="numbers",
+    parser.add_argument("--phone-number-id", action="append", dest="phone_number_ids",
                         help="business number id (repeatable; default 1234567890)")
     parser.add_argument("--api-version", default="v21.0", help="version in the base URL")
     parser.add_argument("--messages-per-second", type=float, default=80.0,
@@ -40,7 +40,7 @@ async def _serve(args: argparse.Namespace, stop: asyncio.Event | None = None) ->
         host=args.host,
         port=args.port,
         access_token=args.token,
-        phone_numbers=tuple(args.numbers or ("1234567890",)),
+        phone_numbers=tuple(args.phone_number_ids or ("1234567890",)),
         api_version=args.api_version,
         messages_per_second=args.messages_per_second,
         webhook_url=args.webhook_url,

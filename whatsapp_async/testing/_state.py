@@ -1,11 +1,14 @@
-"""What the fake remembers: numbers, sent messages, media, QR codes, limits."""
+"""What the fake remembers: numbers, recorded messages, media, QR codes, limits."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import random
+import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -13,22 +16,34 @@ import msgspec
 
 if TYPE_CHECKING:
     from ..types.messages import Message
+    from ._webhooks import WebhookSender
 
 __all__ = [
+    "FakeStore",
+    "Ids",
     "PairLimit",
     "PhoneNumberState",
-    "QrCode",
     "ReadMark",
+    "RecordedMessage",
     "Refusal",
-    "SentMessage",
     "StoredMedia",
+    "StoredQrCode",
     "TokenBucket",
+    "digits",
 ]
 
 
+def digits(phone: str) -> str:
+    """Only the digits of a phone number: how ``wa_id`` and webhooks write numbers."""
+    return "".join(c for c in phone if c.isdigit())
+
+
 @dataclass(frozen=True)
-class SentMessage:
-    """One message the fake accepted.
+class RecordedMessage:
+    """One message the fake accepted and recorded (``fake.sent``).
+
+    Accepted is not delivered: a message recorded here may still get a
+    ``failed`` status webhook, or its answer may have been dropped by a fault.
 
     Attributes:
         id: The ``wamid.…`` id it answered with.
@@ -121,8 +136,8 @@ class StoredMedia:
 
 
 @dataclass
-class QrCode:
-    """A QR code (``message_qrdls``) of one business number."""
+class StoredQrCode:
+    """A QR code (``message_qrdls``) the fake stores for one business number."""
 
     code: str
     phone_number_id: str
@@ -132,7 +147,7 @@ class QrCode:
 
 @dataclass(frozen=True)
 class PairLimit:
-    """Messages one business number may send one recipient.
+    """Messages one business number may send one recipient (``to``).
 
     Meta allows about 1 message per 6 seconds to one user, with bursts of up to
     45 "borrowed" from the future. ``burst`` is the bucket's size and one token
@@ -195,6 +210,11 @@ class PhoneNumberState:
     quality_rating: str = "GREEN"
     throughput_level: str = "STANDARD"
 
+    @property
+    def display_digits(self) -> str:
+        """The display number's digits, as webhooks write it."""
+        return digits(self.display_phone_number)
+
 
 class Ids:
     """Deterministic id factory (wamids, media ids, QR codes, trace ids)."""
@@ -228,3 +248,90 @@ class Ids:
 
     def url_token(self) -> str:
         return base64.urlsafe_b64encode(self._random.randbytes(18)).decode()
+
+
+class FakeStore:
+    """Everything the fake remembers, and its clock.
+
+    The route modules read and change it; ``FakeCloudAPI`` shows it.
+    :meth:`reset` forgets every record but keeps the id sequence, the clock
+    and the webhook sender.
+
+    Attributes:
+        phone_numbers: Business numbers by ``phone_number_id``.
+        sent: Messages accepted, in order.
+        read_marks: Mark-as-read requests accepted, in order.
+        refusals: Error answers given, in order.
+        media: Stored media by id.
+        qr_codes: Stored QR codes by code.
+        dropped: Connections closed without an answer by faults.
+        ids: Makes every id the fake hands out.
+        sender: Posts webhooks while the fake runs with a ``webhook_url``.
+        download_tokens: Media download URL token -> (media id, monotonic expiry).
+        buckets: Throughput bucket of each ``phone_number_id``.
+        rates: Throughput limits changed by ``set_throughput``.
+        pairs: Pair-limit bucket of each (``phone_number_id``, recipient ``wa_id``).
+        last_sent: Last wamid sent to each (``phone_number_id``, ``wa_id``).
+        last_inbound: Time of each user's last inbound message, same keys.
+        failing: Recipient ``wa_id`` -> code its deliveries fail with.
+    """
+
+    phone_numbers: dict[str, PhoneNumberState]
+    sent: list[RecordedMessage]
+    read_marks: list[ReadMark]
+    refusals: list[Refusal]
+    media: dict[str, StoredMedia]
+    qr_codes: dict[str, StoredQrCode]
+    dropped: int
+    download_tokens: dict[str, tuple[str, float]]
+    buckets: dict[str, TokenBucket]
+    rates: dict[str, float]
+    pairs: dict[tuple[str, str], TokenBucket]
+    last_sent: dict[tuple[str, str], str]
+    last_inbound: dict[tuple[str, str], float]
+    failing: dict[str, int]
+
+    def __init__(self, phone_number_ids: Sequence[str], seed: int) -> None:
+        self._phone_number_ids = tuple(phone_number_ids)
+        self.ids = Ids(seed)
+        self.clock_offset = 0.0
+        self.sender: WebhookSender | None = None
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every record, as if the fake had just been started."""
+        self.phone_numbers = {
+            phone_number_id: PhoneNumberState(
+                id=phone_number_id,
+                display_phone_number=f"+1 555-010-{i:04d}",
+                profile={"about": "Hey there! I am using WhatsApp.", "vertical": "OTHER"},
+            )
+            for i, phone_number_id in enumerate(self._phone_number_ids)
+        }
+        self.sent = []
+        self.read_marks = []
+        self.refusals = []
+        self.media = {}
+        self.qr_codes = {}
+        self.dropped = 0
+        self.download_tokens = {}
+        self.buckets = {}
+        self.rates = {}
+        self.pairs = {}
+        self.last_sent = {}
+        self.last_inbound = {}
+        self.failing = {}
+
+    def now(self) -> float:
+        """The fake's wall clock (Unix seconds, ``advance`` included)."""
+        return time.time() + self.clock_offset
+
+    def mono(self) -> float:
+        """The fake's monotonic clock (``advance`` included), for limits and expiries."""
+        return asyncio.get_running_loop().time() + self.clock_offset
+
+    def note_refusal(self, operation: str, code: int | None, status: int,
+                     phone_number: PhoneNumberState | None) -> None:
+        """Record an error answer."""
+        phone_number_id = phone_number.id if phone_number is not None else None
+        self.refusals.append(Refusal(operation, code, status, phone_number_id, self.now()))

@@ -19,15 +19,19 @@ from typing import Any, Literal
 import aiohttp
 
 __all__ = [
-    "ButtonReply",
-    "InboundMessage",
-    "ListReply",
-    "Location",
+    "InboundButtonReply",
+    "InboundListReply",
+    "InboundLocation",
+    "InboundReaction",
     "Media",
     "QuickReply",
-    "Reaction",
+    "SimulatedMessage",
     "WebhookDelivery",
+    "WebhookSender",
+    "envelope",
+    "inbound_value",
     "sign",
+    "status_value",
 ]
 
 log = logging.getLogger("whatsapp_async.testing")
@@ -46,10 +50,13 @@ def encode(payload: dict[str, Any]) -> bytes:
 
 
 # ------------------------------------------------------------- inbound kinds
+# What FakeCloudAPI.simulate_inbound(message=...) takes. "Inbound" marks the
+# kinds whose plain name is a core class: the core's Location and Reaction are
+# messages you send, its ButtonReply and ListReply parts of a parsed webhook.
 
 
 @dataclass(frozen=True)
-class ButtonReply:
+class InboundButtonReply:
     """The user tapped a reply button of an interactive message."""
 
     id: str
@@ -57,7 +64,7 @@ class ButtonReply:
 
 
 @dataclass(frozen=True)
-class ListReply:
+class InboundListReply:
     """The user picked a row of a list message."""
 
     id: str
@@ -85,7 +92,7 @@ class Media:
 
 
 @dataclass(frozen=True)
-class Location:
+class InboundLocation:
     """The user shared a location."""
 
     latitude: float
@@ -95,14 +102,18 @@ class Location:
 
 
 @dataclass(frozen=True)
-class Reaction:
+class InboundReaction:
     """The user reacted to a message (empty ``emoji`` removes the reaction)."""
 
     message_id: str
     emoji: str
 
 
-InboundMessage = ButtonReply | ListReply | QuickReply | Media | Location | Reaction
+SimulatedMessage = (
+    InboundButtonReply | InboundListReply | QuickReply | Media | InboundLocation
+    | InboundReaction
+)
+"""Any message ``simulate_inbound(message=...)`` takes (text has its own ``text=``)."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +142,7 @@ class WebhookDelivery:
         return json.loads(self.body)
 
 
-def envelope(waba_id: str, number_id: str, display_number: str,
+def envelope(waba_id: str, phone_number_id: str, display_number: str,
              value: dict[str, Any]) -> dict[str, Any]:
     """Wrap a ``value`` in Meta's notification envelope."""
     return {
@@ -142,7 +153,7 @@ def envelope(waba_id: str, number_id: str, display_number: str,
                 "value": {
                     "messaging_product": "whatsapp",
                     "metadata": {"display_phone_number": display_number,
-                                 "phone_number_id": number_id},
+                                 "phone_number_id": phone_number_id},
                     **value,
                 },
                 "field": "messages",
@@ -250,9 +261,9 @@ class WebhookSender:
             await self._session.close()
             self._session = None
 
-    def enqueue(self, kind: str, payload: dict[str, Any], message_id: str, user: str) -> None:
-        """Queue one notification after the ones queued before it for ``user``."""
-        queue = self._queues[hash(user) % len(self._queues)]
+    def enqueue(self, kind: str, payload: dict[str, Any], message_id: str, to: str) -> None:
+        """Queue one notification after the ones queued before it about user ``to``."""
+        queue = self._queues[hash(to) % len(self._queues)]
         queue.put_nowait((kind, encode(payload), message_id))
 
     async def drain(self) -> None:
