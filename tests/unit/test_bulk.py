@@ -34,6 +34,7 @@ from whatsapp_async import (
 from whatsapp_async.bulk import (
     Broadcast,
     BroadcastProgress,
+    BroadcastReport,
     Recipient,
     SendOutcome,
     _NumberTable,
@@ -105,6 +106,14 @@ def run(wa: WhatsAppClient, rows: Any, sender: Sender, **kwargs: Any) -> Broadca
 
 async def collect(bc: Broadcast) -> list[SendOutcome]:
     return [o async for o in bc]
+
+
+async def stop_once_sending(bc: Broadcast, sender: Sender, active: int) -> BroadcastReport:
+    """Run ``bc``, call ``stop()`` once ``active`` sends are in flight; the report."""
+    task = asyncio.ensure_future(bc.run())
+    await sender.wait_active(active)
+    bc.stop()
+    return await task
 
 
 def recipient_error(code: int = 131026) -> RecipientError:
@@ -314,11 +323,9 @@ async def test_sends_stuck_past_the_drain_timeout_are_cancelled_and_recorded(
 ) -> None:
     sender = Sender()
     sender.gate = asyncio.Event()  # never set: the sends hang
-    bc = run(wa, numbers(10), sender, concurrency=2, drain_timeout=0.01)
-    task = asyncio.ensure_future(bc.run())
-    await sender.wait_active(2)
-    bc.stop()
-    report = await task
+    report = await stop_once_sending(
+        run(wa, numbers(10), sender, concurrency=2, drain_timeout=0.01), sender, 2
+    )
     assert report.total == 2
     # The scripted sender makes no HTTP attempt, so nothing can have gone out.
     assert report.skipped == 2
@@ -511,11 +518,8 @@ async def test_a_row_stopped_before_sending_is_not_final_in_the_journal(
     db = tmp_path / "run.db"
     sender = Sender()
     sender.gate = asyncio.Event()
-    bc = run(wa, numbers(1), sender, journal=db, drain_timeout=0.01)
-    task = asyncio.ensure_future(bc.run())
-    await sender.wait_active(1)
-    bc.stop()
-    await task
+    await stop_once_sending(run(wa, numbers(1), sender, journal=db, drain_timeout=0.01),
+                            sender, 1)
     # Nothing went out, so a resumed run should send it.
     assert journal_rows(db) == {}
 
@@ -531,10 +535,7 @@ async def test_a_resent_unknown_row_stopped_before_sending_stays_unknown(
     sender.gate = asyncio.Event()  # never set: the send hangs until the drain timeout
     bc = run(wa, ["+15550000000"], sender, journal=db, resume=True, resend_unknown=True,
              concurrency=1, drain_timeout=0.01)
-    task = asyncio.ensure_future(bc.run())
-    await sender.wait_active(1)
-    bc.stop()
-    report = await task
+    report = await stop_once_sending(bc, sender, 1)
     assert report.errors == {"Stopped": 1}
     assert journal_rows(db) == {"+15550000000": "unknown"}
 
