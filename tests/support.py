@@ -1,8 +1,8 @@
 """Constants, helpers and small fakes shared by the test suite.
 
 Import from here (``from tests.support import BASE, TOKEN``), not from a test
-module or a conftest: a test module imported by another runs twice over, and a
-conftest is for fixtures.
+module (its tests and fixtures come along into the importer) nor from a conftest
+(that is for fixtures).
 """
 
 from __future__ import annotations
