@@ -1,34 +1,21 @@
-"""Fixtures shared by the whole suite."""
+"""Fixtures shared by the whole suite; constants and helpers live in ``tests.support``."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-#: The read-only shared folder (spec, conformance harness) beside the checkout.
-SHARED = Path(os.environ.get("WHATSAPP_ASYNC_SHARED", ROOT.parent / "shared"))
+# Re-exported for modules that still import them from here; new code imports tests.support.
+from tests.support import FIXTURES, ROOT, SHARED, free_port, load_fixture
+
+__all__ = ["FIXTURES", "ROOT", "SHARED", "load_fixture"]
+
 PRISM_SCRIPT = SHARED / "conformance" / "prism-server.sh"
-
-
-def load_fixture(relative: str) -> Any:
-    """Load a JSON fixture from ``tests/fixtures``."""
-    return json.loads((FIXTURES / relative).read_text(encoding="utf-8"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _prism(**env: str) -> Iterator[str]:
@@ -36,7 +23,7 @@ def _prism(**env: str) -> Iterator[str]:
         pytest.skip("node/npm not on PATH: the Prism conformance server cannot run")
     if not PRISM_SCRIPT.exists():
         pytest.skip(f"conformance harness not found at {PRISM_SCRIPT}")
-    port = str(_free_port())
+    port = str(free_port())
     out = subprocess.run(
         ["bash", str(PRISM_SCRIPT), port],
         check=True, capture_output=True, text=True, timeout=600, env={**os.environ, **env},

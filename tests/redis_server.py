@@ -15,13 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.support import free_port
+
+__all__ = ["REDIS_SERVER", "RedisServer", "free_port"]
+
 REDIS_SERVER = shutil.which("redis-server")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class RedisServer:

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from whatsapp_async import Recipient, RetryPolicy, SendOutcome, WhatsAppClient
+from whatsapp_async import Recipient, SendOutcome, WhatsAppClient
 from whatsapp_async.bulk import BroadcastReport
 from whatsapp_async.journal import export_csv
 from whatsapp_async.testing import FakeCloudAPI, Fault, FaultPlan
 
 RATE = 2000.0
-#: Short waits keep the suite quick; the policy's logic is the production one.
-FAST_RETRY = RetryPolicy(
-    initial_backoff=0.01, max_backoff=0.05, pair_limit_delays=(0.01, 0.04, 0.16, 0.64)
+#: Random faults on every run, seeded so a failure can be replayed.
+pytestmark = pytest.mark.fake_cloud_api(
+    messages_per_second=RATE, seed=3,
+    faults=FaultPlan(error_rate=0.05, error_code=131000, drop_after_rate=0.01),
 )
 
 
@@ -35,23 +36,13 @@ def rows(n: int, *, seed: int = 7) -> Iterator[Recipient]:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeCloudAPI]:
-    plan = FaultPlan(error_rate=0.05, error_code=131000, drop_after_rate=0.01)
-    async with FakeCloudAPI(messages_per_second=RATE, faults=plan, seed=3) as server:
-        # Throughput and pair-limit refusals early in the run, on top of the random faults.
-        server.inject(
-            Fault.error(130429), Fault.error(131056), Fault.error(131056), Fault.error(130429)
-        )
-        yield server
-
-
-@pytest.fixture
-async def wa(fake: FakeCloudAPI) -> AsyncIterator[WhatsAppClient]:
-    async with WhatsAppClient(
-        fake.access_token, fake.phone_number_id, base_url=fake.base_url,
-        messages_per_second=RATE, retry=FAST_RETRY,
-    ) as client:
-        yield client
+def fake_cloud_api(fake_cloud_api: FakeCloudAPI) -> FakeCloudAPI:
+    """The plugin's fake with throughput and pair-limit refusals queued early in the run,
+    on top of the random faults."""
+    fake_cloud_api.inject(
+        Fault.error(130429), Fault.error(131056), Fault.error(131056), Fault.error(130429)
+    )
+    return fake_cloud_api
 
 
 def check_consistency(

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator
+from dataclasses import replace
 
-import msgspec
 import pytest
 
+from tests.support import FAST_RETRY, get_number, send
 from whatsapp_async import (
     OutcomeUnknownError,
     RecipientError,
@@ -25,48 +25,11 @@ from whatsapp_async import (
 from whatsapp_async.errors import ConnectionLostError, RequestTimeout
 from whatsapp_async.testing import FakeCloudAPI, Fault, FaultPlan
 
-FAST = RetryPolicy(initial_backoff=0.001, max_backoff=0.01, jitter=0.0)
-
-
-class _Text(msgspec.Struct, kw_only=True):
-    messaging_product: str = "whatsapp"
-    to: str
-    type: str = "text"
-    text: dict[str, str]
-
-
-class _Sent(msgspec.Struct, frozen=True):
-    messages: list[dict[str, str]]
-
-
-class _Node(msgspec.Struct, frozen=True):
-    id: str
-
-
-async def send(wa: WhatsAppClient, to: str = "+15551234567") -> str:
-    answer = await wa.messages._request(
-        "POST", wa.messages._phone_number_id, "messages", cast_to=_Sent,
-        body=_Text(to=to, text={"body": "hello"}), throttle=True,
-    )
-    return answer.messages[0]["id"]
-
-
-async def get_number(wa: WhatsAppClient) -> str:
-    node = await wa.messages._request("GET", wa.messages._phone_number_id, cast_to=_Node)
-    return node.id
-
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeCloudAPI]:
-    async with FakeCloudAPI() as server:
-        yield server
-
-
-@pytest.fixture
-async def wa(fake: FakeCloudAPI) -> AsyncIterator[WhatsAppClient]:
-    async with WhatsAppClient(fake.access_token, fake.phone_number_id,
-                              base_url=fake.base_url, retry=FAST, timeout=5) as client:
-        yield client
+def wa(wa: WhatsAppClient) -> WhatsAppClient:
+    """The shared client with a short timeout: a lost answer fails the test in seconds."""
+    return wa.with_options(timeout=5)
 
 
 # ------------------------------------------------------------ message sends
@@ -107,13 +70,10 @@ async def test_5xx_without_graph_body_on_a_send_is_an_unknown_outcome(
 
 
 async def test_opting_in_to_retry_unknown_outcomes_resends_and_duplicates(
-    fake: FakeCloudAPI
+    fake: FakeCloudAPI, wa: WhatsAppClient
 ) -> None:
     fake.inject(Fault.drop_after())
-    policy = RetryPolicy(initial_backoff=0.001, jitter=0.0, retry_unknown_outcome=True)
-    async with WhatsAppClient(fake.access_token, fake.phone_number_id,
-                              base_url=fake.base_url, retry=policy) as wa:
-        await send(wa)
+    await send(wa.with_options(retry=replace(FAST_RETRY, retry_unknown_outcome=True)))
     assert len(fake.sent) == 2  # exactly the duplicate the default policy avoids
 
 
@@ -126,13 +86,12 @@ async def test_transient_graph_error_on_a_send_is_retried(
     assert [r.code for r in fake.refusals] == [131000, 133004]
 
 
-async def test_transient_graph_error_gives_up_after_max_attempts(fake: FakeCloudAPI) -> None:
+async def test_transient_graph_error_gives_up_after_max_attempts(
+    fake: FakeCloudAPI, wa: WhatsAppClient
+) -> None:
     fake.inject(*[Fault.error(131000)] * 3)
-    policy = RetryPolicy(max_attempts=3, initial_backoff=0.001, jitter=0.0)
-    async with WhatsAppClient(fake.access_token, fake.phone_number_id,
-                              base_url=fake.base_url, retry=policy) as wa:
-        with pytest.raises(ServerError) as info:
-            await send(wa)
+    with pytest.raises(ServerError) as info:
+        await send(wa.with_options(retry=replace(FAST_RETRY, max_attempts=3)))
     assert info.value.code == 131000
     assert fake.sent == []
 
@@ -157,14 +116,12 @@ async def test_injected_error_has_the_tables_http_status(
 
 
 async def test_latency_past_the_timeout_is_an_unknown_outcome_but_processed(
-    fake: FakeCloudAPI
+    fake: FakeCloudAPI, wa: WhatsAppClient
 ) -> None:
     fake.inject(Fault.delay(0.5))
-    async with WhatsAppClient(fake.access_token, fake.phone_number_id,
-                              base_url=fake.base_url, retry=FAST, timeout=0.1) as wa:
-        with pytest.raises(OutcomeUnknownError) as info:
-            await send(wa)
-        assert isinstance(info.value.__cause__, RequestTimeout)
+    with pytest.raises(OutcomeUnknownError) as info:
+        await send(wa.with_options(timeout=0.1))
+    assert isinstance(info.value.__cause__, RequestTimeout)
     # The fake keeps processing after the client gave up: the message exists.
     for _ in range(100):
         if fake.sent:

@@ -12,11 +12,10 @@ import urllib.request
 
 import pytest
 
+from tests.support import send
 from whatsapp_async import WhatsAppClient
 from whatsapp_async.testing import FakeCloudAPI
 from whatsapp_async.testing.__main__ import main
-
-from .test_fake_faults import send
 
 
 async def test_fixtures_give_a_client_pointed_at_the_fake(

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support import PHONE_NUMBER_ID
 from whatsapp_async import (
     APIError,
     AuthenticationError,
     InvalidParameterError,
     RegistrationError,
     RegistrationRateLimitError,
-    RetryPolicy,
     TemplateError,
     WhatsAppClient,
 )
@@ -32,29 +32,19 @@ from whatsapp_async.types.messages import (
     Text,
 )
 
-NUMBER = "1234567890"
 TO = "+15551234567"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeCloudAPI]:
-    async with FakeCloudAPI(phone_numbers=(NUMBER,), templates=["order_update"]) as server:
-        yield server
-
-
-@pytest.fixture
-async def wa(fake: FakeCloudAPI) -> AsyncIterator[WhatsAppClient]:
-    async with WhatsAppClient(fake.access_token, NUMBER, base_url=fake.base_url,
-                              retry=RetryPolicy(initial_backoff=0.001, jitter=0.0)) as client:
-        yield client
+#: The fake knows one number and one approved template.
+pytestmark = pytest.mark.fake_cloud_api(
+    phone_numbers=(PHONE_NUMBER_ID,), templates=["order_update"]
+)
 
 
 @pytest.fixture
-async def stranger(fake: FakeCloudAPI) -> AsyncIterator[WhatsAppClient]:
-    """A client bound to a number the fake does not know."""
-    async with WhatsAppClient(fake.access_token, "999999", base_url=fake.base_url) as client:
-        yield client
+def stranger(wa: WhatsAppClient) -> WhatsAppClient:
+    """A view bound to a number the fake does not know."""
+    return wa.for_number("999999")
 
 
 # ----------------------------------------------------------------- messages
@@ -121,7 +111,7 @@ async def test_send_method_is_accepted_by_the_fake(
 async def test_send_method_from_a_deregistered_number_is_refused(
     fake: FakeCloudAPI, wa: WhatsAppClient, name: str
 ) -> None:
-    fake.numbers[NUMBER].registered = False
+    fake.numbers[PHONE_NUMBER_ID].registered = False
     with pytest.raises(RegistrationError) as info:
         await SENDS[name][1](wa.messages)
     assert info.value.code == 133010
@@ -152,7 +142,7 @@ async def test_send_reply_to_sets_context(fake: FakeCloudAPI, wa: WhatsAppClient
 
 
 async def test_send_with_a_wrong_token_is_refused(fake: FakeCloudAPI) -> None:
-    async with WhatsAppClient("wrong", NUMBER, base_url=fake.base_url) as other:
+    async with WhatsAppClient("wrong", PHONE_NUMBER_ID, base_url=fake.base_url) as other:
         with pytest.raises(AuthenticationError) as info:
             await other.messages.send_text(TO, "hi")
     assert info.value.code == 190
@@ -180,7 +170,7 @@ async def test_media_upload_stores_the_bytes(fake: FakeCloudAPI, wa: WhatsAppCli
 
 
 async def test_media_upload_with_a_wrong_token_is_refused(fake: FakeCloudAPI) -> None:
-    async with WhatsAppClient("wrong", NUMBER, base_url=fake.base_url) as other:
+    async with WhatsAppClient("wrong", PHONE_NUMBER_ID, base_url=fake.base_url) as other:
         with pytest.raises(AuthenticationError):
             await other.media.upload(PNG, mime_type="image/png", filename="a.png")
     assert fake.media == {}
@@ -263,8 +253,8 @@ async def test_sending_uploaded_media_by_id(fake: FakeCloudAPI, wa: WhatsAppClie
 
 async def test_phone_numbers_get(fake: FakeCloudAPI, wa: WhatsAppClient) -> None:
     number = await wa.phone_numbers.get()
-    assert number.id == NUMBER
-    assert number.display_phone_number == fake.numbers[NUMBER].display_phone_number
+    assert number.id == PHONE_NUMBER_ID
+    assert number.display_phone_number == fake.numbers[PHONE_NUMBER_ID].display_phone_number
     assert number.quality_rating == "GREEN"
 
 
@@ -281,7 +271,7 @@ async def test_phone_numbers_get_unknown_number_is_refused(stranger: WhatsAppCli
 
 async def test_set_two_step_pin(fake: FakeCloudAPI, wa: WhatsAppClient) -> None:
     assert await wa.phone_numbers.set_two_step_pin("246810") is True
-    assert fake.numbers[NUMBER].pin == "246810"
+    assert fake.numbers[PHONE_NUMBER_ID].pin == "246810"
 
 
 async def test_set_two_step_pin_on_unknown_number_is_refused(stranger: WhatsAppClient) -> None:
@@ -294,7 +284,7 @@ async def test_set_two_step_pin_on_unknown_number_is_refused(stranger: WhatsAppC
 
 async def test_request_code(fake: FakeCloudAPI, wa: WhatsAppClient) -> None:
     assert await wa.registration.request_code(method="VOICE", language="pt_BR") is True
-    assert fake.verification_code(NUMBER) is not None
+    assert fake.verification_code(PHONE_NUMBER_ID) is not None
 
 
 async def test_request_code_on_unknown_number_is_refused(stranger: WhatsAppClient) -> None:
@@ -304,15 +294,15 @@ async def test_request_code_on_unknown_number_is_refused(stranger: WhatsAppClien
 
 async def test_verify_code(fake: FakeCloudAPI, wa: WhatsAppClient) -> None:
     await wa.registration.request_code()
-    code = fake.verification_code(NUMBER)
+    code = fake.verification_code(PHONE_NUMBER_ID)
     assert code is not None
     assert await wa.registration.verify_code(code) is True
-    assert fake.numbers[NUMBER].code_verification_status == "VERIFIED"
+    assert fake.numbers[PHONE_NUMBER_ID].code_verification_status == "VERIFIED"
 
 
 async def test_verify_wrong_code_is_refused(fake: FakeCloudAPI, wa: WhatsAppClient) -> None:
     await wa.registration.request_code()
-    wrong = "000000" if fake.verification_code(NUMBER) != "000000" else "111111"
+    wrong = "000000" if fake.verification_code(PHONE_NUMBER_ID) != "000000" else "111111"
     with pytest.raises(APIError) as info:
         await wa.registration.verify_code(wrong)
     assert info.value.code == 136025
@@ -320,9 +310,9 @@ async def test_verify_wrong_code_is_refused(fake: FakeCloudAPI, wa: WhatsAppClie
 
 async def test_register_and_deregister(fake: FakeCloudAPI, wa: WhatsAppClient) -> None:
     assert await wa.registration.deregister() is True
-    assert not fake.numbers[NUMBER].registered
+    assert not fake.numbers[PHONE_NUMBER_ID].registered
     assert await wa.registration.register("123456", data_localization_region="DE") is True
-    assert fake.numbers[NUMBER].registered
+    assert fake.numbers[PHONE_NUMBER_ID].registered
     await wa.messages.send_text(TO, "back online")
 
 

@@ -9,16 +9,14 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.support import PHONE_NUMBER_ID, TOKEN
 from whatsapp_async.testing import FakeCloudAPI
 
-NUMBER = "1234567890"
-AUTH = {"Authorization": "Bearer test-token"}
+#: The fake's first number, short for the many raw URLs below.
+NUMBER = PHONE_NUMBER_ID
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeCloudAPI]:
-    async with FakeCloudAPI(phone_numbers=(NUMBER, "2222222222")) as server:
-        yield server
+pytestmark = pytest.mark.fake_cloud_api(phone_numbers=(NUMBER, "2222222222"))
 
 
 @pytest.fixture
@@ -92,14 +90,13 @@ async def test_template_send_reports_message_status(
     assert answer["messages"][0]["message_status"] == "accepted"
 
 
+@pytest.mark.fake_cloud_api(templates=["order_update"])
 async def test_unknown_template_is_refused_when_templates_are_listed(
-    http: aiohttp.ClientSession,
+    fake: FakeCloudAPI, http: aiohttp.ClientSession
 ) -> None:
-    async with FakeCloudAPI(templates=["order_update"]) as fake:
-        body = {"messaging_product": "whatsapp", "to": "15551234567", "type": "template",
-                "template": {"name": "nope", "language": {"code": "en_US"}}}
-        status, answer = await call(http, "POST", f"{fake.base_url}/{NUMBER}/messages",
-                                    json=body)
+    body = {"messaging_product": "whatsapp", "to": "15551234567", "type": "template",
+            "template": {"name": "nope", "language": {"code": "en_US"}}}
+    status, answer = await call(http, "POST", f"{fake.base_url}/{NUMBER}/messages", json=body)
     assert (status, answer["error"]["code"]) == (404, 132001)
 
 
@@ -507,17 +504,19 @@ async def test_register_with_a_pin_other_than_the_two_step_pin_is_refused(
     assert (status, body["error"]["code"]) == (400, 133005)
 
 
-async def test_register_budget_is_enforced_with_133016(http: aiohttp.ClientSession) -> None:
-    async with FakeCloudAPI(register_budget=3) as fake:
-        url = f"{fake.base_url}/{NUMBER}/deregister"
-        statuses = [(await call(http, "POST", url, json={"messaging_product": "whatsapp"}))[0]
-                    for _ in range(3)]
-        status, body = await call(http, "POST", url, json={"messaging_product": "whatsapp"})
-        assert statuses == [200, 200, 200]
-        assert (status, body["error"]["code"]) == (400, 133016)
-        fake.advance(72 * 3600 + 1)
-        status, _ = await call(http, "POST", url, json={"messaging_product": "whatsapp"})
-        assert status == 200
+@pytest.mark.fake_cloud_api(register_budget=3)
+async def test_register_budget_is_enforced_with_133016(
+    fake: FakeCloudAPI, http: aiohttp.ClientSession
+) -> None:
+    url = f"{fake.base_url}/{NUMBER}/deregister"
+    statuses = [(await call(http, "POST", url, json={"messaging_product": "whatsapp"}))[0]
+                for _ in range(3)]
+    status, body = await call(http, "POST", url, json={"messaging_product": "whatsapp"})
+    assert statuses == [200, 200, 200]
+    assert (status, body["error"]["code"]) == (400, 133016)
+    fake.advance(72 * 3600 + 1)
+    status, _ = await call(http, "POST", url, json={"messaging_product": "whatsapp"})
+    assert status == 200
 
 
 # ---------------------------------------------------------------- QR codes

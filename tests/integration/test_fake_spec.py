@@ -10,11 +10,10 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from tests.conftest import SHARED
+from tests.support import PHONE_NUMBER_ID, SHARED, TOKEN
 from whatsapp_async.testing import FakeCloudAPI
 
 SPEC_PATH = SHARED / "openapi" / "whatsapp-cloud-api.yaml"
-NUMBER = "1234567890"
 
 #: Top-level answer fields the fake sends beyond the spec's schema, on purpose:
 #: the single-code QR GET wraps the code in "data" as Meta's own spec and docs do.
@@ -50,21 +49,15 @@ def operations() -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeCloudAPI]:
-    async with FakeCloudAPI(phone_numbers=(NUMBER,)) as server:
-        yield server
-
-
-@pytest.fixture
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(headers={"Authorization": "Bearer test-token"}) as s:
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {TOKEN}"}) as s:
         yield s
 
 
 async def _exercise(fake: FakeCloudAPI, http: aiohttp.ClientSession
                     ) -> dict[str, tuple[int, Any]]:
     """Call every operation once, in an order that makes each succeed."""
-    base = f"{fake.base_url}/{NUMBER}"
+    base = f"{fake.base_url}/{PHONE_NUMBER_ID}"
     answers: dict[str, tuple[int, Any]] = {}
 
     async def call(op: str, method: str, url: str, **kwargs: Any) -> Any:
@@ -144,9 +137,9 @@ async def test_error_answers_validate_against_the_spec(
     fake: FakeCloudAPI, operations: dict[str, Any], headers: dict[str, str],
     body: dict[str, Any], status: str,
 ) -> None:
-    headers = {"Authorization": "Bearer test-token", **headers}
+    headers = {"Authorization": f"Bearer {TOKEN}", **headers}
     async with aiohttp.ClientSession(headers=headers) as http, http.post(
-            f"{fake.base_url}/{NUMBER}/messages", json=body) as resp:
+            f"{fake.base_url}/{PHONE_NUMBER_ID}/messages", json=body) as resp:
         answer = await resp.json()
         assert str(resp.status) == status
     Draft202012Validator(operations["sendMessage"][status]).validate(answer)

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from tests.conftest import load_fixture
+from tests.support import load_fixture, send
 from whatsapp_async import WhatsAppClient
 from whatsapp_async.testing import (
     ButtonReply,
@@ -26,8 +26,6 @@ from whatsapp_async.testing import (
     Reaction,
 )
 from whatsapp_async.testing._webhooks import sign
-
-from .test_fake_faults import send
 
 SECRET = "test_app_secret"
 
@@ -68,16 +66,20 @@ async def receiver() -> AsyncIterator[Receiver]:
 
 
 @pytest.fixture
-async def fake(receiver: Receiver) -> AsyncIterator[FakeCloudAPI]:
-    async with FakeCloudAPI(webhook_url=receiver.url, app_secret=SECRET) as server:
+async def fake_cloud_api(
+    receiver: Receiver, request: pytest.FixtureRequest
+) -> AsyncIterator[FakeCloudAPI]:
+    """The plugin's fake, posting signed webhooks to ``receiver``.
+
+    Overrides the plugin's fixture because a marker cannot carry ``receiver.url``
+    (it exists only once the receiver runs); ``fake_cloud_api`` markers still
+    apply on top, closest last, as the plugin reads them.
+    """
+    kwargs: dict[str, Any] = {"webhook_url": receiver.url, "app_secret": SECRET}
+    for marker in reversed(list(request.node.iter_markers("fake_cloud_api"))):
+        kwargs.update(marker.kwargs)
+    async with FakeCloudAPI(**kwargs) as server:
         yield server
-
-
-@pytest.fixture
-async def wa(fake: FakeCloudAPI) -> AsyncIterator[WhatsAppClient]:
-    async with WhatsAppClient(fake.access_token, fake.phone_number_id,
-                              base_url=fake.base_url) as client:
-        yield client
 
 
 def independent_signature(body: bytes, secret: str) -> str:
@@ -121,9 +123,11 @@ async def test_every_webhook_is_signed_over_its_raw_body(
         assert headers["Content-Type"] == "application/json"
 
 
-async def test_no_signature_header_without_an_app_secret(receiver: Receiver) -> None:
-    async with FakeCloudAPI(webhook_url=receiver.url) as fake:
-        await fake.simulate_inbound(from_="447700900123", text="hi")
+@pytest.mark.fake_cloud_api(app_secret=None)
+async def test_no_signature_header_without_an_app_secret(
+    fake: FakeCloudAPI, receiver: Receiver
+) -> None:
+    await fake.simulate_inbound(from_="447700900123", text="hi")
     assert "X-Hub-Signature-256" not in receiver.received[0][1]
 
 
@@ -168,7 +172,7 @@ async def test_callback_data_is_echoed_in_statuses(
     async with aiohttp.ClientSession() as http:
         await http.post(
             f"{fake.base_url}/{fake.phone_number_id}/messages",
-            headers={"Authorization": "Bearer test-token"},
+            headers={"Authorization": f"Bearer {fake.access_token}"},
             json={"messaging_product": "whatsapp", "to": "15551234567", "type": "text",
                   "text": {"body": "x"}, "biz_opaque_callback_data": "order-8841"},
         )
@@ -196,7 +200,7 @@ async def test_unknown_media_id_fails_with_131053(
     async with aiohttp.ClientSession() as http:
         await http.post(
             f"{fake.base_url}/{fake.phone_number_id}/messages",
-            headers={"Authorization": "Bearer test-token"},
+            headers={"Authorization": f"Bearer {fake.access_token}"},
             json={"messaging_product": "whatsapp", "to": "15551234567", "type": "image",
                   "image": {"id": "999999"}},
         )
@@ -205,28 +209,28 @@ async def test_unknown_media_id_fails_with_131053(
         ("failed", 131053)]
 
 
-async def test_service_window_when_enforced(receiver: Receiver) -> None:
-    async with FakeCloudAPI(webhook_url=receiver.url, enforce_service_window=True,
-                            statuses=("delivered",)) as fake, \
-            WhatsAppClient(fake.access_token, fake.phone_number_id,
-                           base_url=fake.base_url) as wa:
-        await send(wa, "+447700900123")
-        await fake.simulate_inbound(from_="447700900123", text="hello?")
-        await send(wa, "+447700900123")
-        fake.advance(86401)
-        await send(wa, "+447700900123")
-        await fake.flush_webhooks()
+@pytest.mark.fake_cloud_api(enforce_service_window=True, statuses=("delivered",))
+async def test_service_window_when_enforced(
+    fake: FakeCloudAPI, wa: WhatsAppClient, receiver: Receiver
+) -> None:
+    await send(wa, "+447700900123")
+    await fake.simulate_inbound(from_="447700900123", text="hello?")
+    await send(wa, "+447700900123")
+    fake.advance(86401)
+    await send(wa, "+447700900123")
+    await fake.flush_webhooks()
     outcomes = [(s["status"], s.get("errors", [{}])[0].get("code"))
                 for s in receiver.statuses()]
     assert outcomes == [("failed", 131047), ("delivered", None), ("failed", 131047)]
 
 
-async def test_conversation_object_is_dropped_from_v24(receiver: Receiver) -> None:
-    async with FakeCloudAPI(webhook_url=receiver.url, api_version="v24.0") as fake, \
-            WhatsAppClient(fake.access_token, fake.phone_number_id,
-                           base_url=fake.base_url) as wa:
-        await send(wa)
-        await fake.flush_webhooks()
+@pytest.mark.fake_cloud_api(app_secret=None, api_version="v24.0")
+async def test_conversation_object_is_dropped_from_v24(
+    fake: FakeCloudAPI, wa: WhatsAppClient, receiver: Receiver
+) -> None:
+    assert fake.base_url.endswith("/v24.0")
+    await send(wa)
+    await fake.flush_webhooks()
     assert all("conversation" not in s for s in receiver.statuses())
     assert "pricing" in receiver.statuses()[0]
 
@@ -314,7 +318,8 @@ async def test_inbound_media_is_downloadable(fake: FakeCloudAPI, receiver: Recei
     assert shape(payload) == shape(recorded)
     image = message_of(payload)["image"]
     assert image["sha256"] == base64.b64encode(hashlib.sha256(data).digest()).decode()
-    async with aiohttp.ClientSession(headers={"Authorization": "Bearer test-token"}) as http:
+    async with aiohttp.ClientSession(
+            headers={"Authorization": f"Bearer {fake.access_token}"}) as http:
         async with http.get(image["url"]) as resp:
             assert await resp.read() == data
         async with http.get(f"{fake.base_url}/{image['id']}") as resp:

@@ -15,12 +15,11 @@ import msgspec
 import pytest
 from aioresponses import aioresponses
 
-from tests.conftest import load_fixture
+from tests.support import BASE, PHONE_NUMBER_ID, TOKEN, load_fixture
 from tests.unit.test_messages_send import WIRE_CASES, Call
 from whatsapp_async import APIError, RetryPolicy, WhatsAppClient
 from whatsapp_async.types.messages import SentMessage
 
-PHONE_NUMBER_ID = "1234567890"
 INBOUND = "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUYzMjEzNDM2RTZGQ0MzMDJBRgA="
 
 
@@ -28,7 +27,7 @@ INBOUND = "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUYzMjEzNDM2RTZGQ0MzMDJBRgA="
 async def wa(prism_url: str) -> AsyncIterator[WhatsAppClient]:
     # Quirk 5: Prism serves the paths at the root, so the base URL has no version.
     async with WhatsAppClient(
-        access_token="test-token", phone_number_id=PHONE_NUMBER_ID, base_url=prism_url,
+        access_token=TOKEN, phone_number_id=PHONE_NUMBER_ID, base_url=prism_url,
         retry=RetryPolicy.disabled(),
     ) as client:
         yield client
@@ -37,7 +36,7 @@ async def wa(prism_url: str) -> AsyncIterator[WhatsAppClient]:
 async def prism_violations(prism_url: str, body: bytes) -> tuple[int, str | None]:
     async with aiohttp.ClientSession() as session, session.post(
         f"{prism_url}/{PHONE_NUMBER_ID}/messages", data=body,
-        headers={"Authorization": "Bearer test-token", "Content-Type": "application/json"},
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
     ) as resp:
         return resp.status, resp.headers.get("sl-violations")
 
@@ -63,11 +62,11 @@ async def test_mark_read_against_a_recorded_answer() -> None:
     # SendMessageRequest requires `to` and `type`, but Meta's documented read
     # receipt has neither, so Prism answers 400 to a correct body. The body is
     # checked against Meta's example and the answer is Meta's recorded one.
-    endpoint = f"https://graph.facebook.com/v21.0/{PHONE_NUMBER_ID}/messages"
+    endpoint = f"{BASE}/{PHONE_NUMBER_ID}/messages"
     with aioresponses() as api:
         api.post(endpoint, payload=load_fixture("messages/response_mark_read.json"))
         async with WhatsAppClient(
-            access_token="test-token", phone_number_id=PHONE_NUMBER_ID,
+            access_token=TOKEN, phone_number_id=PHONE_NUMBER_ID,
             retry=RetryPolicy.disabled(),
         ) as wa:
             ok = await wa.messages.mark_read(INBOUND, typing_indicator=True)

@@ -31,7 +31,7 @@ import aiohttp
 import pytest
 import yaml
 
-from tests.conftest import SHARED
+from tests.support import SHARED, TOKEN
 from whatsapp_async import (
     APIError,
     BusinessProfile,
@@ -169,7 +169,7 @@ def test_every_operation_has_a_case() -> None:
 @pytest.fixture
 async def wa(prism_url: str) -> AsyncIterator[WhatsAppClient]:
     # No retries: a first answer that is not 2xx must fail the test, not be retried away.
-    async with WhatsAppClient("test-token", NUMBER, base_url=prism_url,
+    async with WhatsAppClient(TOKEN, NUMBER, base_url=prism_url,
                               retry=RetryPolicy.disabled()) as client:
         yield client
 
@@ -181,7 +181,7 @@ async def test_operation_answers_2xx(operation: str, wa: WhatsAppClient, tmp_pat
 
 async def test_get_media_url(prism_media_url: str) -> None:
     # Quirk 1: on this server GET /<id> is getMediaUrl.
-    async with WhatsAppClient("test-token", NUMBER, base_url=prism_media_url,
+    async with WhatsAppClient(TOKEN, NUMBER, base_url=prism_media_url,
                               retry=RetryPolicy.disabled()) as wa:
         info = await wa.media.get("1037543291543636", phone_number_id=NUMBER)
     assert isinstance(info, MediaInfo)
@@ -193,7 +193,7 @@ async def test_get_business_profile(prism_url: str) -> None:
     # generated, schema-valid answer instead.
     async with (
         aiohttp.ClientSession(headers={"Prefer": "dynamic=true"}) as session,
-        WhatsAppClient("test-token", NUMBER, base_url=prism_url, session=session,
+        WhatsAppClient(TOKEN, NUMBER, base_url=prism_url, session=session,
                        retry=RetryPolicy.disabled()) as wa,
     ):
         profile = await wa.business_profile.get()

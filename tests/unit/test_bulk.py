@@ -1,4 +1,4 @@
-"""The broadcast engine, driven by a scripted send function (no HTTP)."""
+"""The broadcast engine: outcomes, laziness, stopping, progress, journal, throttle, parameters."""
 
 from __future__ import annotations
 
@@ -6,32 +6,45 @@ import asyncio
 import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import msgspec
 import pytest
 from aioresponses import aioresponses
 
+from tests.support import (
+    BASE,
+    FAST_RETRY,
+    PHONE_NUMBER_ID,
+    TOKEN,
+    BlockingThrottle,
+    UnavailableThrottle,
+)
 from whatsapp_async import (
     AuthenticationError,
     ConfigurationError,
     OutcomeUnknownError,
     RecipientError,
-    ThrottleUnavailableError,
     ValidationError,
     WhatsAppClient,
 )
 from whatsapp_async.bulk import (
     Broadcast,
     BroadcastProgress,
+    BroadcastReport,
     Recipient,
     SendOutcome,
     _NumberTable,
     normalize_phone_number,
     template_message,
 )
+from whatsapp_async.journal import Journal, JournalEntry
 from whatsapp_async.types.messages import BodyComponent, Language, Template
+
+ENDPOINT = f"{BASE}/{PHONE_NUMBER_ID}/messages"
 
 
 class Sent(msgspec.Struct, frozen=True):
@@ -83,7 +96,7 @@ def numbers(n: int, start: int = 0) -> list[str]:
 
 @pytest.fixture
 async def wa() -> AsyncIterator[WhatsAppClient]:
-    async with WhatsAppClient("token", "1234567890", messages_per_second=1000) as client:
+    async with WhatsAppClient(TOKEN, PHONE_NUMBER_ID, messages_per_second=1000) as client:
         yield client
 
 
@@ -95,8 +108,25 @@ async def collect(bc: Broadcast) -> list[SendOutcome]:
     return [o async for o in bc]
 
 
+async def stop_once_sending(bc: Broadcast, sender: Sender, active: int) -> BroadcastReport:
+    """Run ``bc``, call ``stop()`` once ``active`` sends are in flight; the report."""
+    task = asyncio.ensure_future(bc.run())
+    await sender.wait_active(active)
+    bc.stop()
+    return await task
+
+
 def recipient_error(code: int = 131026) -> RecipientError:
     return RecipientError(status=400, code=code, message="undeliverable")
+
+
+def send_answer(to: str) -> dict[str, Any]:
+    """The Graph answer to a message sent to ``to``, with message id ``wamid.<digits>``."""
+    return {
+        "messaging_product": "whatsapp",
+        "contacts": [{"input": to, "wa_id": to[1:]}],
+        "messages": [{"id": f"wamid.{to[1:]}"}],
+    }
 
 
 # --------------------------------------------------------------------------- numbers
@@ -293,15 +323,44 @@ async def test_sends_stuck_past_the_drain_timeout_are_cancelled_and_recorded(
 ) -> None:
     sender = Sender()
     sender.gate = asyncio.Event()  # never set: the sends hang
-    bc = run(wa, numbers(10), sender, concurrency=2, drain_timeout=0.01)
-    task = asyncio.ensure_future(bc.run())
-    await sender.wait_active(2)
-    bc.stop()
-    report = await task
+    report = await stop_once_sending(
+        run(wa, numbers(10), sender, concurrency=2, drain_timeout=0.01), sender, 2
+    )
     assert report.total == 2
     # The scripted sender makes no HTTP attempt, so nothing can have gone out.
     assert report.skipped == 2
     assert report.errors == {"Stopped": 2}
+
+
+class AbortingJournal(Journal):
+    """Calls ``abort`` on the run while the first ``pending`` mark is being written."""
+
+    broadcast: Broadcast | None = None
+
+    async def record(self, entry: JournalEntry) -> None:
+        if entry.status == "pending" and self.broadcast is not None:
+            self.broadcast.abort()
+        await super().record(entry)
+
+
+async def test_a_row_whose_pending_mark_lands_after_an_abort_is_not_sent(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    async def send(wa: WhatsAppClient, number: str, row: Recipient) -> None:
+        calls.append(number)
+        await asyncio.Event().wait()  # would hang until the drain timeout
+
+    db = tmp_path / "run.db"
+    async with WhatsAppClient(TOKEN, PHONE_NUMBER_ID) as client, Journal(db) as plain:
+        journal = AbortingJournal(db)
+        await plain.close()
+        bc = Broadcast(client, ["+15550000001"], template="t", concurrency=1, journal=journal,
+                       send=send, drain_timeout=3600)
+        journal.broadcast = bc
+        report = await asyncio.wait_for(bc.run(), timeout=10)
+    assert calls == []
+    assert (report.total, report.errors) == (1, {"Stopped": 1})
+    assert journal_rows(db) == {}
 
 
 async def test_a_fatal_error_stops_the_run(wa: WhatsAppClient) -> None:
@@ -459,13 +518,26 @@ async def test_a_row_stopped_before_sending_is_not_final_in_the_journal(
     db = tmp_path / "run.db"
     sender = Sender()
     sender.gate = asyncio.Event()
-    bc = run(wa, numbers(1), sender, journal=db, drain_timeout=0.01)
-    task = asyncio.ensure_future(bc.run())
-    await sender.wait_active(1)
-    bc.stop()
-    await task
+    await stop_once_sending(run(wa, numbers(1), sender, journal=db, drain_timeout=0.01),
+                            sender, 1)
     # Nothing went out, so a resumed run should send it.
     assert journal_rows(db) == {}
+
+
+async def test_a_resent_unknown_row_stopped_before_sending_stays_unknown(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    # resend_unknown=True marks the row pending; stopped before any attempt, the row
+    # must keep "may have been delivered" so the next plain resume does not resend it.
+    db = tmp_path / "run.db"
+    seed_journal(db, {"+15550000000": "unknown"})
+    sender = Sender()
+    sender.gate = asyncio.Event()  # never set: the send hangs until the drain timeout
+    bc = run(wa, ["+15550000000"], sender, journal=db, resume=True, resend_unknown=True,
+             concurrency=1, drain_timeout=0.01)
+    report = await stop_once_sending(bc, sender, 1)
+    assert report.errors == {"Stopped": 1}
+    assert journal_rows(db) == {"+15550000000": "unknown"}
 
 
 # --------------------------------------------------------------------------- arguments
@@ -485,7 +557,7 @@ def test_bad_arguments_are_refused(wa: WhatsAppClient, kwargs: dict[str, Any], m
 
 def test_a_client_without_a_number_cannot_broadcast() -> None:
     with pytest.raises(ConfigurationError, match="phone number"):
-        Broadcast(WhatsAppClient("token"), [])
+        Broadcast(WhatsAppClient(TOKEN), [])
 
 
 _unused: Callable[..., Awaitable[Any]] | None = None
@@ -494,30 +566,12 @@ _unused: Callable[..., Awaitable[Any]] | None = None
 # --------------------------------------------------------------------------- through the client
 
 
-class BlockingThrottle:
-    """A throttle that never lets a send through; counts who is waiting."""
-
-    def __init__(self, waiting_for: int) -> None:
-        self.waiting = 0
-        self._wanted = waiting_for
-        self.all_waiting = asyncio.Event()
-
-    async def acquire(self, key: str) -> None:
-        self.waiting += 1
-        if self.waiting >= self._wanted:
-            self.all_waiting.set()
-        await asyncio.Event().wait()
-
-    async def report_rate_limited(self, key: str, retry_after: float | None = None) -> None:
-        return None
-
-
 async def test_rows_held_by_the_throttle_at_a_stop_are_not_sent_and_left_for_resume(
     tmp_path: Path,
 ) -> None:
     db = tmp_path / "run.db"
     throttle = BlockingThrottle(waiting_for=2)
-    async with WhatsAppClient("token", "1234567890", throttle=throttle) as client:
+    async with WhatsAppClient(TOKEN, PHONE_NUMBER_ID, throttle=throttle) as client:
         bc = client.broadcast(numbers(5), template="t", concurrency=2, drain_timeout=0.01,
                               journal=db)
         task = asyncio.ensure_future(bc.run())
@@ -528,24 +582,37 @@ async def test_rows_held_by_the_throttle_at_a_stop_are_not_sent_and_left_for_res
     assert journal_rows(db) == {}
 
 
-class DownThrottle:
-    async def acquire(self, key: str) -> None:
-        raise ThrottleUnavailableError("redis is down")
-
-    async def report_rate_limited(self, key: str, retry_after: float | None = None) -> None:
-        return None
-
-
 async def test_an_unreachable_shared_throttle_stops_the_run_without_final_outcomes(
     tmp_path: Path,
 ) -> None:
     db = tmp_path / "run.db"
-    async with WhatsAppClient("token", "1234567890", throttle=DownThrottle()) as client:
+    async with WhatsAppClient(TOKEN, PHONE_NUMBER_ID, throttle=UnavailableThrottle()) as client:
         report = await client.broadcast(numbers(20), template="t", concurrency=1, journal=db)
     assert report.cancelled
     assert report.errors == {"ThrottleUnavailableError": report.total}
     assert report.total < 20
     assert journal_rows(db) == {}
+
+
+async def test_a_throttle_failure_after_a_maybe_sent_attempt_is_unknown_not_forgotten(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "run.db"
+    retry = replace(FAST_RETRY, retry_unknown_outcome=True)
+    with aioresponses() as mocked:
+        # The connection drops after the request went out: it may have been delivered.
+        mocked.post(ENDPOINT, exception=aiohttp.ServerDisconnectedError())
+        # The shared throttle lets the first attempt through, then its store goes down.
+        async with WhatsAppClient(
+            TOKEN, PHONE_NUMBER_ID, throttle=UnavailableThrottle(working=1), retry=retry
+        ) as client:
+            outcomes: list[SendOutcome] = [
+                o async for o in client.broadcast(["+15550000001"], template="t", journal=db)
+            ]
+    [outcome] = outcomes
+    assert outcome.status == "unknown"
+    # A resumed run must not resend it: the journal keeps it as unknown, not forgotten.
+    assert journal_rows(db) == {"+15550000001": "unknown"}
 
 
 # --------------------------------------------------------------------------- template parameters
@@ -592,6 +659,22 @@ def test_no_params_leaves_the_template_without_components() -> None:
     assert template_message(TEMPLATE, None) is TEMPLATE
 
 
+async def test_a_row_whose_params_cannot_build_a_message_still_gets_an_outcome() -> None:
+    # params=5 is neither a sequence nor a mapping: building the template must not
+    # escape the worker, or the row gets no outcome and a one-worker run ends early.
+    with aioresponses() as mocked:
+        mocked.post(ENDPOINT, payload=send_answer("+15550000002"))
+        async with WhatsAppClient(TOKEN, PHONE_NUMBER_ID) as client:
+            bc = client.broadcast(
+                [Recipient("+15550000001", params=5),  # type: ignore[arg-type]
+                 Recipient("+15550000002", params=["b"])],
+                template="t", concurrency=1,
+            )
+            outcomes = [o async for o in bc]
+    assert sorted((o.row, o.status) for o in outcomes) == [(0, "skipped"), (1, "sent")]
+    assert bc.report is not None and bc.report.total == 2
+
+
 async def test_a_row_whose_parameters_do_not_fit_is_skipped_before_any_request() -> None:
     reply = {
         "messaging_product": "whatsapp",
@@ -599,8 +682,8 @@ async def test_a_row_whose_parameters_do_not_fit_is_skipped_before_any_request()
         "messages": [{"id": "wamid.2"}],
     }
     with aioresponses() as mocked:
-        mocked.post("https://graph.facebook.com/v21.0/1234567890/messages", payload=reply)
-        async with WhatsAppClient("token", "1234567890") as client:
+        mocked.post(ENDPOINT, payload=reply)
+        async with WhatsAppClient(TOKEN, PHONE_NUMBER_ID) as client:
             bc = client.broadcast(
                 [Recipient("+15550000001", params={"1": "a", "3": "c"}),
                  Recipient("+15550000002", params=["b"])],

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from aioresponses import aioresponses
 
-from whatsapp_async import BusinessProfile, RetryPolicy, ValidationError, WhatsAppClient
+from tests.support import BASE, NO_RETRY, TOKEN, only_request
+from whatsapp_async import BusinessProfile, ValidationError, WhatsAppClient
 
-BASE = "https://graph.facebook.com/v21.0"
-NO_RETRY = RetryPolicy.disabled()
 ALL_FIELDS = "about,address,description,email,profile_picture_url,websites,vertical"
 PROFILE = {
     "about": "Fresh produce, every day",
@@ -34,7 +32,7 @@ EXPECTED = BusinessProfile(
 
 async def get_profile(answer: dict[str, Any], **kwargs: Any) -> tuple[BusinessProfile, str]:
     fields = ",".join(kwargs["fields"]) if "fields" in kwargs else ALL_FIELDS
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.get(f"{BASE}/42/whatsapp_business_profile?fields={fields}", payload=answer)
             profile = await wa.business_profile.get(**kwargs)
@@ -64,17 +62,17 @@ async def test_get_with_empty_data_is_an_empty_profile() -> None:
 
 
 async def test_update_sends_only_the_given_fields() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/whatsapp_business_profile", payload={"success": True})
             ok = await wa.business_profile.update(
                 about="Open 8-20", websites=["https://a.example", "http://b.example/x"],
                 vertical="RETAIL", profile_picture_handle="4:VGVzdC5wbmc=:aW1hZ2U=:ARa",
             )
-            ((method, url), calls) = next(iter(mock.requests.items()))
+            method, url, body = only_request(mock)
     assert ok is True
     assert (method, url.path) == ("POST", "/v21.0/42/whatsapp_business_profile")
-    assert json.loads(calls[0].kwargs["data"]) == {
+    assert body == {
         "messaging_product": "whatsapp", "about": "Open 8-20",
         "websites": ["https://a.example", "http://b.example/x"], "vertical": "RETAIL",
         "profile_picture_handle": "4:VGVzdC5wbmc=:aW1hZ2U=:ARa",
@@ -82,13 +80,16 @@ async def test_update_sends_only_the_given_fields() -> None:
 
 
 async def test_update_accepts_the_limits_exactly() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    fields = {"about": "a" * 139, "address": "b" * 256, "description": "c" * 512,
+              "email": "x" * 116 + "@example.com"}
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/whatsapp_business_profile", payload={"success": True})
-            await wa.business_profile.update(
-                about="a" * 139, address="b" * 256, description="c" * 512,
-                email="x" * 116 + "@example.com",
-            )
+            ok = await wa.business_profile.update(**fields)
+            method, url, body = only_request(mock)
+    assert ok is True
+    assert (method, url.path) == ("POST", "/v21.0/42/whatsapp_business_profile")
+    assert body == {"messaging_product": "whatsapp", **fields}
 
 
 @pytest.mark.parametrize(
@@ -115,7 +116,7 @@ async def test_update_accepts_the_limits_exactly() -> None:
 async def test_update_refuses_bad_fields_before_sending(
     kwargs: dict[str, Any], field: str, rule: str
 ) -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             with pytest.raises(ValidationError) as info:
                 await wa.business_profile.update(**kwargs)

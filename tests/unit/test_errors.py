@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from aioresponses import aioresponses
 
-from tests.conftest import FIXTURES, SHARED, load_fixture
+from tests.support import BASE, FIXTURES, NO_RETRY, SHARED, TOKEN, load_fixture
 from whatsapp_async import (
     APIError,
     AppRateLimitError,
@@ -22,7 +22,6 @@ from whatsapp_async import (
     RecipientError,
     RegistrationError,
     RegistrationRateLimitError,
-    RetryPolicy,
     ServerError,
     SpamRateLimitError,
     TemplateError,
@@ -33,8 +32,6 @@ from whatsapp_async import (
 )
 from whatsapp_async.errors import ERROR_CODES, api_error_class
 from whatsapp_async.types.common import Success
-
-BASE = "https://graph.facebook.com/v21.0"
 
 RECORDED = {
     "100_template_language_exists_with_user_msg.json": InvalidParameterError,
@@ -49,7 +46,7 @@ RECORDED = {
 @pytest.mark.parametrize(("name", "cls"), sorted(RECORDED.items()))
 async def test_recorded_error_body_raises_its_class(name: str, cls: type[APIError]) -> None:
     body = load_fixture(f"facts/errors/{name}")
-    async with WhatsAppClient("t", "1", retry=RetryPolicy.disabled()) as wa:
+    async with WhatsAppClient(TOKEN, "1", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.get(f"{BASE}/1", status=400, payload=body)
             with pytest.raises(cls) as info:

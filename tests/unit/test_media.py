@@ -23,6 +23,7 @@ from aioresponses import aioresponses
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support import BASE, FAST_RETRY, NO_RETRY, TOKEN
 from whatsapp_async import (
     APIError,
     ConnectionLostError,
@@ -35,10 +36,6 @@ from whatsapp_async import (
 from whatsapp_async._media_download import digest_bytes as _digest_bytes
 from whatsapp_async.types.media import STICKER_STATIC_LIMIT
 
-BASE = "https://graph.facebook.com/v21.0"
-TOKEN = "secret-token-123"
-NO_RETRY = RetryPolicy.disabled()
-QUICK_RETRY = RetryPolicy(max_attempts=2, initial_backoff=0, jitter=0)
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40  # 10 KB of "image"
 
 
@@ -218,7 +215,7 @@ async def test_upload_retry_rereads_the_file_from_the_start(
     server.fail_uploads = 1  # first attempt: 502 without a Graph body
     photo = tmp_path / "p.png"
     photo.write_bytes(b"\x89PNG" + JPEG)
-    async with client_for(server, retry=QUICK_RETRY) as wa:
+    async with client_for(server, retry=FAST_RETRY) as wa:
         with photo.open("rb") as handle:
             media_id = await wa.media.upload(handle)
     assert media_id == "m1"

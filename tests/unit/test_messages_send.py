@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 from aioresponses import aioresponses
-from yarl import URL
 
-from tests.conftest import load_fixture
-from whatsapp_async import RetryPolicy, ValidationError, WhatsAppClient
+from tests.support import (
+    BASE,
+    NO_RETRY,
+    PHONE_NUMBER_ID,
+    TOKEN,
+    RecordingThrottle,
+    json_bodies,
+    load_fixture,
+)
+from whatsapp_async import ValidationError, WhatsAppClient
 from whatsapp_async.errors import ThroughputLimitError, UnexpectedResponseError
 from whatsapp_async.types.messages import (
     Body,
@@ -56,8 +62,7 @@ from whatsapp_async.types.messages import (
     VideoParameter,
 )
 
-BASE = "https://graph.facebook.com/v21.0"
-ENDPOINT = f"{BASE}/1234567890/messages"
+ENDPOINT = f"{BASE}/{PHONE_NUMBER_ID}/messages"
 TO = "+16505551234"
 INBOUND = "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUYzMjEzNDM2RTZGQ0MzMDJBRgA="
 GROUP = "Y2FwaV9ncm91cDoxODA1NTU1MDE3MjoxMjAzNjMyMjI3NzE5NjMwNjcZD"
@@ -68,8 +73,7 @@ Call = Callable[[WhatsAppClient], Awaitable[Any]]
 @pytest.fixture
 async def wa() -> AsyncIterator[WhatsAppClient]:
     async with WhatsAppClient(
-        access_token="test-token", phone_number_id="1234567890", base_url=BASE,
-        retry=RetryPolicy.disabled(),
+        access_token=TOKEN, phone_number_id=PHONE_NUMBER_ID, base_url=BASE, retry=NO_RETRY,
     ) as client:
         yield client
 
@@ -82,8 +86,7 @@ def api() -> Iterator[aioresponses]:
 
 def bodies(api: aioresponses) -> list[Any]:
     """The JSON bodies POSTed to the messages endpoint, in order."""
-    calls = api.requests.get(("POST", URL(ENDPOINT)), [])
-    return [json.loads(call.kwargs["data"]) for call in calls]
+    return json_bodies(api, "POST", ENDPOINT)
 
 
 def contact_card() -> Contact:
@@ -338,41 +341,28 @@ async def test_mark_read_returns_false_when_the_api_says_so(
     assert await wa.messages.mark_read(INBOUND) is False
 
 
-class RecordingThrottle:
-    """A throttle that records which keys asked for a token."""
-
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-
-    async def acquire(self, key: str) -> None:
-        self.keys.append(key)
-
-    async def report_rate_limited(self, key: str, retry_after: float | None = None) -> None:
-        pass
-
-
 async def test_sends_take_a_token_for_the_business_number(api: aioresponses) -> None:
     throttle = RecordingThrottle()
     api.post(ENDPOINT, payload=load_fixture("messages/response_sent.json"))
     async with WhatsAppClient(
-        access_token="test-token", phone_number_id="1234567890", base_url=BASE,
+        access_token=TOKEN, phone_number_id=PHONE_NUMBER_ID, base_url=BASE,
         throttle=throttle,
     ) as wa:
         await wa.messages.send_text(TO, "Hi")
 
-    assert throttle.keys == ["1234567890"]
+    assert throttle.asked == [PHONE_NUMBER_ID]
 
 
 async def test_mark_read_takes_no_throughput_token(api: aioresponses) -> None:
     throttle = RecordingThrottle()
     api.post(ENDPOINT, payload={"success": True})
     async with WhatsAppClient(
-        access_token="test-token", phone_number_id="1234567890", base_url=BASE,
+        access_token=TOKEN, phone_number_id=PHONE_NUMBER_ID, base_url=BASE,
         throttle=throttle,
     ) as wa:
         await wa.messages.mark_read(INBOUND)
 
-    assert throttle.keys == []
+    assert throttle.asked == []
 
 
 async def test_a_rate_limited_send_raises_the_typed_error(

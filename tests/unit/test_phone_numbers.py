@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 import pytest
 import rich.pretty
 from aioresponses import aioresponses
 
+from tests.support import BASE, NO_RETRY, TOKEN, only_request
 from whatsapp_async import (
     APIError,
     ConfigurationError,
     PhoneNumber,
-    RetryPolicy,
     Throughput,
     ValidationError,
     WhatsAppClient,
@@ -24,8 +23,6 @@ from whatsapp_async.types.phone_numbers import (
     VerifyCodeRequest,
 )
 
-BASE = "https://graph.facebook.com/v21.0"
-NO_RETRY = RetryPolicy.disabled()
 NODE = {
     "id": "1234567890",
     "verified_name": "Jasper's Market",
@@ -42,7 +39,7 @@ NODE = {
 
 
 async def test_get_asks_for_all_known_fields_and_decodes_the_node() -> None:
-    async with WhatsAppClient("tok", "1234567890", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "1234567890", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.get(f"{BASE}/1234567890?fields=id,verified_name,display_phone_number,"
                      "quality_rating,code_verification_status,platform_type,throughput,"
@@ -60,7 +57,7 @@ async def test_get_asks_for_all_known_fields_and_decodes_the_node() -> None:
 
 
 async def test_get_with_chosen_fields_leaves_the_rest_none() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.get(f"{BASE}/42?fields=throughput", payload={"throughput": {"level": "HIGH"},
                                                               "id": "42"})
@@ -74,7 +71,7 @@ async def test_get_with_chosen_fields_leaves_the_rest_none() -> None:
     [("id,status", "fields"), ([], "fields"), (["id", "status&x=1"], "fields[1]")],
 )
 async def test_get_refuses_malformed_fields(fields: object, field: str) -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             with pytest.raises(ValidationError) as info:
                 await wa.phone_numbers.get(fields=fields)  # type: ignore[arg-type]
@@ -83,26 +80,26 @@ async def test_get_refuses_malformed_fields(fields: object, field: str) -> None:
 
 
 async def test_get_needs_a_phone_number_id() -> None:
-    async with WhatsAppClient("tok", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, retry=NO_RETRY) as wa:
         with pytest.raises(ConfigurationError):
             await wa.phone_numbers.get()
 
 
 async def test_set_two_step_pin_posts_the_pin_to_the_number_node() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42", payload={"success": True})
             assert await wa.phone_numbers.set_two_step_pin("150954") is True
-            ((method, url), calls) = next(iter(mock.requests.items()))
+            method, url, body = only_request(mock)
     assert (method, url.path) == ("POST", "/v21.0/42")
-    assert json.loads(calls[0].kwargs["data"]) == {"pin": "150954"}
+    assert body == {"pin": "150954"}
 
 
 @pytest.mark.parametrize("pin", ["12345", "1234567", "12345a", "١٢٣٤٥٦", " 12345", ""])
 async def test_set_two_step_pin_refuses_anything_but_six_digits_without_echoing_it(
     pin: str,
 ) -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             with pytest.raises(ValidationError) as info:
                 await wa.phone_numbers.set_two_step_pin(pin)
@@ -114,7 +111,7 @@ async def test_set_two_step_pin_refuses_anything_but_six_digits_without_echoing_
 
 async def test_pin_never_appears_in_api_errors_or_logs(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="whatsapp_async")
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42", status=400, payload={"error": {
                 "message": "(#133005) Two step verification PIN Mismatch", "type": "OAuthException",

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from aioresponses import aioresponses
 
-from whatsapp_async import QrCode, RetryPolicy, ValidationError, WhatsAppClient
+from tests.support import BASE, NO_RETRY, TOKEN, only_request
+from whatsapp_async import QrCode, ValidationError, WhatsAppClient
 
-BASE = "https://graph.facebook.com/v21.0"
-NO_RETRY = RetryPolicy.disabled()
 CODE = {
     "code": "ANED2T5QRU7HG1",
     "prefilled_message": "Show me Cyber Monday deals!",
@@ -25,18 +23,12 @@ EXPECTED = QrCode(
 )
 
 
-def only_call(mock: aioresponses) -> tuple[str, Any, Any]:
-    ((method, url), calls) = next(iter(mock.requests.items()))
-    data = calls[0].kwargs.get("data")
-    return method, url, json.loads(data) if data else None
-
-
 async def test_create_posts_message_and_image_format() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/message_qrdls", payload=CODE)
             code = await wa.qr_codes.create("Show me Cyber Monday deals!", image_format="PNG")
-            method, url, body = only_call(mock)
+            method, url, body = only_request(mock)
     assert (method, url.path) == ("POST", "/v21.0/42/message_qrdls")
     assert body == {"prefilled_message": "Show me Cyber Monday deals!",
                     "generate_qr_image": "PNG"}
@@ -44,11 +36,11 @@ async def test_create_posts_message_and_image_format() -> None:
 
 
 async def test_create_defaults_to_svg() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/message_qrdls", payload=CODE)
             await wa.qr_codes.create("Hi")
-            assert only_call(mock)[2]["generate_qr_image"] == "SVG"
+            assert only_request(mock)[2]["generate_qr_image"] == "SVG"
 
 
 @pytest.mark.parametrize(
@@ -57,7 +49,7 @@ async def test_create_defaults_to_svg() -> None:
      ("Hi", "GIF", "generate_qr_image")],
 )
 async def test_create_refuses_bad_input(message: str, image_format: str, field: str) -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             with pytest.raises(ValidationError) as info:
                 await wa.qr_codes.create(message, image_format=image_format)  # type: ignore[arg-type]
@@ -66,15 +58,19 @@ async def test_create_refuses_bad_input(message: str, image_format: str, field: 
 
 
 async def test_create_accepts_140_characters() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/message_qrdls", payload=CODE)
-            await wa.qr_codes.create("x" * 140)
+            code = await wa.qr_codes.create("x" * 140)
+            method, url, body = only_request(mock)
+    assert (method, url.path) == ("POST", "/v21.0/42/message_qrdls")
+    assert body == {"prefilled_message": "x" * 140, "generate_qr_image": "SVG"}
+    assert code == EXPECTED
 
 
 async def test_list_follows_pages_until_there_is_no_next() -> None:
     second = {**CODE, "code": "BBBBBBBBBBBBBB"}
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.get(f"{BASE}/42/message_qrdls", payload={
                 "data": [CODE],
@@ -89,7 +85,7 @@ async def test_list_follows_pages_until_there_is_no_next() -> None:
 
 
 async def test_list_can_ask_for_image_urls() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.get(f"{BASE}/42/message_qrdls?fields=code,prefilled_message,deep_link_url,"
                      "qr_image_url.format(PNG)", payload={"data": [CODE]})
@@ -98,27 +94,27 @@ async def test_list_can_ask_for_image_urls() -> None:
 
 @pytest.mark.parametrize("answer", [CODE, {"data": [CODE]}], ids=["flat", "wrapped"])
 async def test_get_reads_flat_and_wrapped_answers(answer: dict[str, Any]) -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.get(f"{BASE}/42/message_qrdls/ANED2T5QRU7HG1", payload=answer)
             assert await wa.qr_codes.get("ANED2T5QRU7HG1") == EXPECTED
-            assert only_call(mock)[0] == "GET"
+            assert only_request(mock)[0] == "GET"
 
 
 async def test_update_posts_the_new_message_to_the_code() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/message_qrdls/ANED2T5QRU7HG1",
                       payload={**CODE, "prefilled_message": "New text"})
             code = await wa.qr_codes.update("ANED2T5QRU7HG1", "New text")
-            method, url, body = only_call(mock)
+            method, url, body = only_request(mock)
     assert (method, url.path) == ("POST", "/v21.0/42/message_qrdls/ANED2T5QRU7HG1")
     assert body == {"prefilled_message": "New text"}
     assert code.prefilled_message == "New text"
 
 
 async def test_update_refuses_a_too_long_message() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             with pytest.raises(ValidationError) as info:
                 await wa.qr_codes.update("ANED2T5QRU7HG1", "x" * 141)
@@ -127,17 +123,17 @@ async def test_update_refuses_a_too_long_message() -> None:
 
 
 async def test_delete_returns_success() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.delete(f"{BASE}/42/message_qrdls/ANED2T5QRU7HG1", payload={"success": True})
             assert await wa.qr_codes.delete("ANED2T5QRU7HG1") is True
-            method, url, _ = only_call(mock)
+            method, url, _ = only_request(mock)
     assert (method, url.path) == ("DELETE", "/v21.0/42/message_qrdls/ANED2T5QRU7HG1")
 
 
 @pytest.mark.parametrize("call", ["get", "delete", "update"])
 async def test_code_that_could_rewrite_the_path_is_refused(call: str) -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             args: tuple[str, ...] = ("../../1/messages",)
             if call == "update":

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from aioresponses import aioresponses
 
+from tests.support import BASE, NO_RETRY, TOKEN, only_request
 from whatsapp_async import (
     OutcomeUnknownError,
     RegistrationError,
     RegistrationRateLimitError,
-    RetryPolicy,
     ValidationError,
     WhatsAppClient,
 )
 
-BASE = "https://graph.facebook.com/v21.0"
-NO_RETRY = RetryPolicy.disabled()
-
 
 def sent_json(mock: aioresponses) -> tuple[str, str, Any]:
-    ((method, url), calls) = next(iter(mock.requests.items()))
-    return method, url.path, json.loads(calls[0].kwargs["data"])
+    """The one request's method, path and JSON body."""
+    method, url, body = only_request(mock)
+    return method, url.path, body
 
 
 def graph_error(code: int, message: str) -> dict[str, Any]:
@@ -33,7 +30,7 @@ def graph_error(code: int, message: str) -> dict[str, Any]:
 
 
 async def test_request_code_defaults_to_sms_in_en_us() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/request_code", payload={"success": True})
             assert await wa.registration.request_code() is True
@@ -42,7 +39,7 @@ async def test_request_code_defaults_to_sms_in_en_us() -> None:
 
 
 async def test_request_code_by_voice_in_another_language() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/request_code", payload={"success": True})
             await wa.registration.request_code(method="VOICE", language="pt_BR")
@@ -55,7 +52,7 @@ async def test_request_code_by_voice_in_another_language() -> None:
      ({"language": "en-US"}, "language")],
 )
 async def test_request_code_refuses_bad_input(kwargs: dict[str, str], field: str) -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             with pytest.raises(ValidationError) as info:
                 await wa.registration.request_code(**kwargs)  # type: ignore[arg-type]
@@ -64,7 +61,7 @@ async def test_request_code_refuses_bad_input(kwargs: dict[str, str], field: str
 
 
 async def test_verify_code_posts_the_code() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/verify_code", payload={"success": True, "id": "42"})
             assert await wa.registration.verify_code("246810") is True
@@ -73,7 +70,7 @@ async def test_verify_code_posts_the_code() -> None:
 
 @pytest.mark.parametrize("code", ["24681", "2468100", "24681x"])
 async def test_verify_code_refuses_anything_but_six_digits(code: str) -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             with pytest.raises(ValidationError) as info:
                 await wa.registration.verify_code(code)
@@ -83,7 +80,7 @@ async def test_verify_code_refuses_anything_but_six_digits(code: str) -> None:
 
 
 async def test_register_sends_messaging_product_and_pin() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/register", payload={"success": True})
             assert await wa.registration.register("123456") is True
@@ -92,7 +89,7 @@ async def test_register_sends_messaging_product_and_pin() -> None:
 
 
 async def test_register_with_data_localization_region_upper_cases_it() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/register", payload={"success": True})
             await wa.registration.register("123456", data_localization_region="de")
@@ -106,7 +103,7 @@ async def test_register_with_data_localization_region_upper_cases_it() -> None:
 )
 async def test_register_refuses_bad_pin_or_region(pin: str, region: str | None,
                                                   field: str) -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             with pytest.raises(ValidationError) as info:
                 await wa.registration.register(pin, data_localization_region=region)
@@ -115,7 +112,7 @@ async def test_register_refuses_bad_pin_or_region(pin: str, region: str | None,
 
 
 async def test_deregister_sends_messaging_product() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/deregister", payload={"success": True})
             assert await wa.registration.deregister() is True
@@ -125,7 +122,7 @@ async def test_deregister_sends_messaging_product() -> None:
 
 @pytest.mark.parametrize("call", ["register", "deregister"])
 async def test_register_budget_exhausted_is_a_registration_rate_limit_error(call: str) -> None:
-    async with WhatsAppClient("tok", "42") as wa:  # default retry policy: must not retry
+    async with WhatsAppClient(TOKEN, "42") as wa:  # default retry policy: must not retry
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/{call}", status=400, payload=graph_error(
                 133016, "Account register/deregister rate limit exceeded"))
@@ -138,7 +135,7 @@ async def test_register_budget_exhausted_is_a_registration_rate_limit_error(call
 
 
 async def test_pin_mismatch_on_register_is_a_registration_error() -> None:
-    async with WhatsAppClient("tok", "42", retry=NO_RETRY) as wa:
+    async with WhatsAppClient(TOKEN, "42", retry=NO_RETRY) as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/register", status=400,
                       payload=graph_error(133005, "Two step verification PIN Mismatch"))
@@ -149,7 +146,7 @@ async def test_pin_mismatch_on_register_is_a_registration_error() -> None:
 
 async def test_register_is_not_retried_when_the_outcome_is_unknown() -> None:
     # Each register call spends one of 10 per 72 h: a blind retry could waste the budget.
-    async with WhatsAppClient("tok", "42") as wa:
+    async with WhatsAppClient(TOKEN, "42") as wa:
         with aioresponses() as mock:
             mock.post(f"{BASE}/42/register", status=502, body=b"Bad Gateway")
             with pytest.raises(OutcomeUnknownError):

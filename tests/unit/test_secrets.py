@@ -9,18 +9,18 @@ import aiohttp
 import pytest
 from aioresponses import aioresponses
 
-from tests.conftest import load_fixture
-from whatsapp_async import RetryPolicy, WhatsAppClient, WhatsAppError
+from tests.support import BASE, FAST_RETRY, load_fixture
+from whatsapp_async import WhatsAppClient, WhatsAppError
 from whatsapp_async.types.common import Success
 
-TOKEN = "EAAG-super-secret-token-0123456789"
-BASE = "https://graph.facebook.com/v21.0"
+#: Shaped like a real Meta token, so a leak would look like one.
+SECRET_TOKEN = "EAAG-super-secret-token-0123456789"
 
 
 def test_token_absent_from_client_and_view_reprs() -> None:
-    wa = WhatsAppClient(TOKEN, "1")
+    wa = WhatsAppClient(SECRET_TOKEN, "1")
     for obj in (wa, wa.for_number("2"), wa.with_options(timeout=1), wa.messages, wa.throttle):
-        assert TOKEN not in repr(obj)
+        assert SECRET_TOKEN not in repr(obj)
     assert "***" in repr(wa)
 
 
@@ -28,9 +28,8 @@ async def test_token_absent_from_exceptions_and_debug_logs(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    policy = RetryPolicy(initial_backoff=0, jitter=0)
     errors: list[BaseException] = []
-    async with WhatsAppClient(TOKEN, "1", retry=policy) as wa:
+    async with WhatsAppClient(SECRET_TOKEN, "1", retry=FAST_RETRY) as wa:
         with aioresponses() as m:
             m.post(f"{BASE}/1/messages", status=400,
                    payload=load_fixture("facts/errors/190_access_token_expired.json"))
@@ -52,20 +51,20 @@ async def test_token_absent_from_exceptions_and_debug_logs(
     for exc in errors:
         chain: BaseException | None = exc
         while chain is not None:
-            assert TOKEN not in str(chain) and TOKEN not in repr(chain)
+            assert SECRET_TOKEN not in str(chain) and SECRET_TOKEN not in repr(chain)
             chain = chain.__cause__
     assert caplog.records, "expected DEBUG/INFO records"
     assert any(r.levelno == logging.DEBUG for r in caplog.records)
     assert any("retrying" in r.getMessage() for r in caplog.records)
     for record in caplog.records:
-        assert TOKEN not in record.getMessage()
-        assert TOKEN not in str(record.args)
+        assert SECRET_TOKEN not in record.getMessage()
+        assert SECRET_TOKEN not in str(record.args)
 
 
 async def test_token_not_sent_to_a_download_host_off_the_allow_list() -> None:
     from whatsapp_async import ValidationError
 
-    async with WhatsAppClient(TOKEN, "1") as wa:
+    async with WhatsAppClient(SECRET_TOKEN, "1") as wa:
         with aioresponses() as m:
             with pytest.raises(ValidationError, match="refusing to send the access token"):
                 async with wa._transport.download(
@@ -81,7 +80,7 @@ async def test_token_not_sent_to_a_download_host_off_the_allow_list() -> None:
      "https://scontent.xx.fbcdn.net/v/t1/abc", "https://graph.facebook.com/v21.0/media/1"],
 )
 def test_meta_media_hosts_are_allowed(url: str) -> None:
-    WhatsAppClient(TOKEN, "1")._transport.check_download_host(url)
+    WhatsAppClient(SECRET_TOKEN, "1")._transport.check_download_host(url)
 
 
 @pytest.mark.parametrize(
@@ -93,4 +92,4 @@ def test_lookalike_and_plain_http_media_hosts_refused(url: str) -> None:
     from whatsapp_async import ValidationError
 
     with pytest.raises(ValidationError):
-        WhatsAppClient(TOKEN, "1")._transport.check_download_host(url)
+        WhatsAppClient(SECRET_TOKEN, "1")._transport.check_download_host(url)

@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 from whatsapp_async.webhooks import MessageEvent, WebhookRouter, sign
 
 SECRET = "aiohttp-secret"

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 from whatsapp_async.webhooks import MessageEvent, WebhookRouter, sign
 
 SECRET = "asgi-secret"

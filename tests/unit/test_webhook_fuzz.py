@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 from whatsapp_async.webhooks import (
     InvalidPayloadError,
     MessageEvent,

@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 from whatsapp_async import WhatsAppError
 from whatsapp_async.webhooks import (
     InvalidPayloadError,

@@ -12,8 +12,8 @@ import pytest
 from aioresponses import aioresponses
 from yarl import URL
 
-from tests.conftest import FIXTURES
-from whatsapp_async import ConfigurationError, RetryPolicy, WhatsAppClient
+from tests.support import BASE, FIXTURES, NO_RETRY, TOKEN, json_bodies
+from whatsapp_async import ConfigurationError, WhatsAppClient
 from whatsapp_async.webhooks import (
     ChangeEvent,
     ErrorEvent,
@@ -28,7 +28,6 @@ from whatsapp_async.webhooks import (
 SECRET = "router-secret"
 BUSINESS = "109876543210987"
 USER = "447700900123"
-BASE = "http://127.0.0.1:9/v21.0"
 
 
 def raw(name: str) -> bytes:
@@ -427,8 +426,8 @@ def api() -> Iterator[aioresponses]:
 @pytest.fixture
 async def wa() -> AsyncIterator[WhatsAppClient]:
     # The default number differs on purpose: replies must leave from the receiving one.
-    async with WhatsAppClient(access_token="test-token", phone_number_id="5550000000",
-                              base_url=BASE, retry=RetryPolicy.disabled()) as client:
+    async with WhatsAppClient(access_token=TOKEN, phone_number_id="5550000000",
+                              base_url=BASE, retry=NO_RETRY) as client:
         yield client
 
 
@@ -441,7 +440,7 @@ async def event_for(body: bytes, client: WhatsAppClient | None) -> MessageEvent:
 
 
 def sent_bodies(api: aioresponses) -> list[Any]:
-    return [json.loads(c.kwargs["data"]) for c in api.requests.get(("POST", ENDPOINT), [])]
+    return json_bodies(api, "POST", ENDPOINT)
 
 
 async def test_reply_text_quotes_the_message_from_the_receiving_number(

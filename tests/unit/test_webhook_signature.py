@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 from whatsapp_async import ConfigurationError, WhatsAppError
 from whatsapp_async.webhooks import (
     WebhookVerificationError,

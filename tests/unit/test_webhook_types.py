@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import msgspec
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 from whatsapp_async.webhooks import (
     AudioMessage,
     ButtonMessage,
