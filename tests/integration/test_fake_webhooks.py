@@ -17,13 +17,13 @@ from aiohttp import web
 from tests.support import load_fixture, send
 from whatsapp_async import WhatsAppClient
 from whatsapp_async.testing import (
-    ButtonReply,
     FakeCloudAPI,
-    ListReply,
-    Location,
+    InboundButtonReply,
+    InboundListReply,
+    InboundLocation,
+    InboundReaction,
     Media,
     QuickReply,
-    Reaction,
 )
 from whatsapp_async.testing._webhooks import sign
 
@@ -269,7 +269,7 @@ async def test_button_reply_refers_to_the_last_message_sent(
 ) -> None:
     message_id = await send(wa, "+447700900123")
     await fake.simulate_inbound(from_="447700900123",
-                                message=ButtonReply(id="reschedule-btn", title="Reschedule"))
+                                message=InboundButtonReply(id="reschedule-btn", title="Reschedule"))
     recorded = load_fixture("facts/webhooks/03_interactive_button_reply.json")
     payload = receiver.payloads()[-1]
     assert shape(payload) == shape(recorded)
@@ -280,8 +280,10 @@ async def test_button_reply_refers_to_the_last_message_sent(
 
 async def test_list_reply_has_the_recorded_shape(fake: FakeCloudAPI, receiver: Receiver
                                                  ) -> None:
-    await fake.simulate_inbound(from_="447700900123", reply_to="wamid.ABC", message=ListReply(
-        id="slot_1", title="Sat 09:30", description="Main branch"))
+    await fake.simulate_inbound(
+        from_="447700900123", reply_to="wamid.ABC",
+        message=InboundListReply(id="slot_1", title="Sat 09:30", description="Main branch"),
+    )
     recorded = load_fixture("facts/webhooks/04_interactive_list_reply.json")
     assert shape(receiver.payloads()[0]) == shape(recorded)
 
@@ -296,13 +298,13 @@ async def test_quick_reply_has_the_recorded_shape(fake: FakeCloudAPI, receiver: 
 
 async def test_reaction_has_the_recorded_shape(fake: FakeCloudAPI, receiver: Receiver) -> None:
     await fake.simulate_inbound(from_="447700900123",
-                                message=Reaction(message_id="wamid.ABC", emoji="\U0001f44d"))
+                                message=InboundReaction(message_id="wamid.ABC", emoji="\U0001f44d"))
     recorded = load_fixture("facts/webhooks/06_reaction.json")
     assert shape(receiver.payloads()[0]) == shape(recorded)
 
 
 async def test_location_is_posted(fake: FakeCloudAPI, receiver: Receiver) -> None:
-    await fake.simulate_inbound(from_="447700900123", message=Location(
+    await fake.simulate_inbound(from_="447700900123", message=InboundLocation(
         latitude=51.5, longitude=-0.12, name="Office", address="1 Main St"))
     assert message_of(receiver.payloads()[0])["location"] == {
         "latitude": 51.5, "longitude": -0.12, "name": "Office", "address": "1 Main St"}
@@ -331,7 +333,7 @@ async def test_inbound_needs_exactly_one_kind(fake: FakeCloudAPI) -> None:
         await fake.simulate_inbound(from_="447700900123")
     with pytest.raises(ValueError):
         await fake.simulate_inbound(from_="447700900123", text="a",
-                                    message=Reaction(message_id="wamid.A", emoji=""))
+                                    message=InboundReaction(message_id="wamid.A", emoji=""))
 
 
 async def test_inbound_needs_a_webhook_url() -> None:

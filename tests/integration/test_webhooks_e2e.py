@@ -14,7 +14,7 @@ import pytest
 from aiohttp import web
 
 from whatsapp_async import WhatsAppClient
-from whatsapp_async.testing import ButtonReply, FakeCloudAPI, Media
+from whatsapp_async.testing import FakeCloudAPI, InboundButtonReply, Media
 from whatsapp_async.webhooks import (
     InteractiveMessage,
     MessageEvent,
@@ -133,7 +133,7 @@ async def test_button_reply_carries_the_context_of_the_business_message(bot: Bot
     async def record(event: MessageEvent) -> None:
         seen.append(event)
 
-    await bot.fake.simulate_inbound(from_=USER, message=ButtonReply(id="opt-2", title="Two"))
+    await bot.fake.simulate_inbound(from_=USER, message=InboundButtonReply(id="opt-2", title="Two"))
     await settle(bot)
     assert first.status == 200
     [event] = seen

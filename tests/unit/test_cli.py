@@ -304,3 +304,30 @@ def test_python_dash_m_runs_the_command() -> None:
     assert done.returncode == 0
     assert done.stdout.startswith("whatsapp-async ")
 
+
+# ------------------------------------------------------------------ journal: a stopped run
+
+
+def test_the_resume_hint_after_a_fatal_refusal_names_retry_failed(
+    fake: FakeCloudAPI, recipients: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # An expired token refuses the rows in flight and stops the run. Following the hint
+    # "rerun with --resume" alone would skip those refused rows and exit 0: nobody got them.
+    journal = str(tmp_path / "run.db")
+    monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "expired-token")
+    assert broadcast(recipients, "--journal", journal, "--concurrency", "1") == 1
+    hint = [line for line in capsys.readouterr().out.splitlines() if "--resume" in line]
+    assert hint and "--retry-failed" in hint[0]
+
+
+def test_a_journal_that_cannot_be_opened_exits_2_with_a_message(
+    fake: FakeCloudAPI, recipients: Path, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The database error must become a usage error (exit 2, a message on stderr), not a
+    # traceback with exit 1 ("rows failed"), and nothing may be sent.
+    journal = str(tmp_path / "no-such-dir" / "run.db")
+    assert broadcast(recipients, "--journal", journal) == 2
+    assert "journal" in capsys.readouterr().err
+    assert fake.sent == []

@@ -6,6 +6,7 @@ import aiohttp
 import pytest
 from aioresponses import aioresponses
 
+from tests.support import BASE
 from whatsapp_async import (
     ClientClosedError,
     ConfigurationError,
@@ -23,8 +24,6 @@ from whatsapp_async.resources import (
     RegistrationResource,
 )
 from whatsapp_async.types.common import Success
-
-BASE = "https://graph.facebook.com/v21.0"
 
 
 @pytest.fixture(autouse=True)

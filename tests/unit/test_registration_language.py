@@ -7,11 +7,9 @@ import json
 import pytest
 from aioresponses import aioresponses
 
-from whatsapp_async import RetryPolicy, ValidationError, WhatsAppClient
+from tests.support import BASE, NO_RETRY
+from whatsapp_async import ValidationError, WhatsAppClient
 from whatsapp_async._validation import check_language_code
-
-BASE = "https://graph.facebook.com/v21.0"
-NO_RETRY = RetryPolicy.disabled()
 
 
 @pytest.mark.parametrize("language", ["en", "es_419", "zh_CN", "pt_BR"])

@@ -6,6 +6,7 @@ import msgspec
 import pytest
 from aioresponses import aioresponses
 
+from tests.support import BASE, NO_RETRY
 from whatsapp_async import (
     Answer,
     APIError,
@@ -25,8 +26,6 @@ from whatsapp_async import (
 )
 from whatsapp_async.types.common import Success
 
-BASE = "https://graph.facebook.com/v21.0"
-NO_RETRY = RetryPolicy.disabled()
 ONE_RETRY = RetryPolicy(max_attempts=2, initial_backoff=0.0, jitter=0.0)
 SEND = APIRequest("POST", ("1", "messages"), Success, phone_number_id="1")
 

@@ -11,6 +11,7 @@ import pytest
 from aioresponses import aioresponses
 
 from tests.conftest import load_fixture
+from tests.support import BASE, FAST_RETRY
 from whatsapp_async import (
     InvalidParameterError,
     OutcomeUnknownError,
@@ -24,10 +25,8 @@ from whatsapp_async import (
 )
 from whatsapp_async.types.common import Success
 
-BASE = "https://graph.facebook.com/v21.0"
 SEND = f"{BASE}/1/messages"
 OK = {"success": True}
-FAST = RetryPolicy(initial_backoff=0.0, jitter=0.0, pair_limit_delays=(0.0, 0.0, 0.0, 0.0))
 
 
 @pytest.fixture
@@ -57,7 +56,7 @@ def count(m: aioresponses) -> int:
 
 
 async def test_not_sent_is_retried_even_for_a_send() -> None:
-    async with WhatsAppClient("t", "1", retry=FAST) as wa:
+    async with WhatsAppClient("t", "1", retry=FAST_RETRY) as wa:
         with aioresponses() as m:
             m.post(SEND, exception=aiohttp.ConnectionTimeoutError("no free connection"))
             m.post(SEND, payload=OK)
@@ -86,7 +85,7 @@ async def test_backoff_is_capped_and_jittered() -> None:
 
 async def test_server_time_hint_is_honoured(sleeps: list[float]) -> None:
     usage = '{"1":[{"type":"whatsapp","estimated_time_to_regain_access":1}]}'
-    async with WhatsAppClient("t", "1", retry=FAST) as wa:
+    async with WhatsAppClient("t", "1", retry=FAST_RETRY) as wa:
         with aioresponses() as m:
             m.get(f"{BASE}/1", status=400, payload=graph(80007),
                   headers={"X-Business-Use-Case-Usage": usage})
@@ -97,7 +96,7 @@ async def test_server_time_hint_is_honoured(sleeps: list[float]) -> None:
 
 async def test_hint_longer_than_max_retry_after_raises_at_once() -> None:
     usage = '{"1":[{"type":"whatsapp","estimated_time_to_regain_access":30}]}'
-    async with WhatsAppClient("t", "1", retry=FAST) as wa:
+    async with WhatsAppClient("t", "1", retry=FAST_RETRY) as wa:
         with aioresponses() as m:
             m.get(f"{BASE}/1", status=400, payload=graph(4),
                   headers={"X-Business-Use-Case-Usage": usage})
@@ -108,7 +107,7 @@ async def test_hint_longer_than_max_retry_after_raises_at_once() -> None:
 
 
 async def test_unknown_outcome_on_send_is_not_retried_and_says_so() -> None:
-    async with WhatsAppClient("t", "1", retry=FAST) as wa:
+    async with WhatsAppClient("t", "1", retry=FAST_RETRY) as wa:
         with aioresponses() as m:
             m.post(SEND, exception=aiohttp.ServerDisconnectedError())
             m.post(SEND, payload=OK)
@@ -118,7 +117,7 @@ async def test_unknown_outcome_on_send_is_not_retried_and_says_so() -> None:
 
 
 async def test_5xx_without_graph_body_on_send_is_unknown_outcome() -> None:
-    async with WhatsAppClient("t", "1", retry=FAST) as wa:
+    async with WhatsAppClient("t", "1", retry=FAST_RETRY) as wa:
         with aioresponses() as m:
             m.post(SEND, status=502, body=b"<html>bad gateway</html>")
             with pytest.raises(OutcomeUnknownError) as info:
@@ -138,7 +137,7 @@ async def test_unknown_outcome_retried_when_opted_in() -> None:
 
 
 async def test_get_timeout_is_retried() -> None:
-    async with WhatsAppClient("t", "1", retry=FAST) as wa:
+    async with WhatsAppClient("t", "1", retry=FAST_RETRY) as wa:
         with aioresponses() as m:
             m.get(f"{BASE}/1", exception=asyncio.TimeoutError())
             m.get(f"{BASE}/1", exception=aiohttp.ServerDisconnectedError())
@@ -148,7 +147,7 @@ async def test_get_timeout_is_retried() -> None:
 
 
 async def test_delete_timeout_is_retried() -> None:
-    async with WhatsAppClient("t", "1", retry=FAST) as wa:
+    async with WhatsAppClient("t", "1", retry=FAST_RETRY) as wa:
         with aioresponses() as m:
             m.delete(f"{BASE}/1", exception=asyncio.TimeoutError())
             m.delete(f"{BASE}/1", payload=OK)
@@ -157,7 +156,7 @@ async def test_delete_timeout_is_retried() -> None:
 
 
 async def test_non_transient_code_is_not_retried() -> None:
-    async with WhatsAppClient("t", "1", retry=FAST) as wa:
+    async with WhatsAppClient("t", "1", retry=FAST_RETRY) as wa:
         with aioresponses() as m:
             m.post(SEND, status=400, payload=load_fixture(
                 "facts/errors/131009_parameter_value_invalid.json"))
@@ -200,7 +199,7 @@ async def test_pair_limit_backs_off_1_4_16_64(sleeps: list[float]) -> None:
 
 async def test_pair_limit_gives_up_after_the_last_delay() -> None:
     body = load_fixture("facts/errors/131056_pair_rate_limit.json")
-    async with WhatsAppClient("t", "1", retry=FAST) as wa:
+    async with WhatsAppClient("t", "1", retry=FAST_RETRY) as wa:
         with aioresponses() as m:
             m.post(SEND, status=400, payload=body, repeat=True)
             with pytest.raises(PairRateLimitError):
@@ -235,7 +234,7 @@ async def test_throughput_error_is_retried_and_reported_to_the_throttle() -> Non
             reports.append((key, retry_after))
 
     body = load_fixture("facts/errors/130429_rate_limit_hit.json")
-    async with WhatsAppClient("t", "1", retry=FAST, throttle=Recorder()) as wa:
+    async with WhatsAppClient("t", "1", retry=FAST_RETRY, throttle=Recorder()) as wa:
         with aioresponses() as m:
             m.post(SEND, status=400, payload=body)
             m.post(SEND, payload=OK)

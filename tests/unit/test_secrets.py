@@ -67,9 +67,7 @@ async def test_token_not_sent_to_a_download_host_off_the_allow_list() -> None:
     async with WhatsAppClient(SECRET_TOKEN, "1") as wa:
         with aioresponses() as m:
             with pytest.raises(ValidationError, match="refusing to send the access token"):
-                async with wa._transport.download(
-                    "https://evil.example.com/file", options=wa._options
-                ):
+                async with wa.open_download("https://evil.example.com/file"):
                     pass
             assert not m.requests
 

@@ -12,12 +12,10 @@ import asyncio
 import pytest
 from aioresponses import aioresponses
 
+from tests.support import BASE
 from tests.virtual_clock import VirtualClockLoop, on_virtual_clock
 from whatsapp_async import LocalThrottle, RetryPolicy, Throttle, WhatsAppClient
 from whatsapp_async.types.common import Success
-
-BASE = "https://graph.facebook.com/v21.0"
-
 
 # Each idle turn of the virtual clock moves it on by a microsecond or so.
 SLACK = 0.005

@@ -9,22 +9,19 @@ import msgspec
 import pytest
 from aioresponses import aioresponses
 
+from tests.support import BASE, NO_RETRY
 from whatsapp_async import (
     APIError,
     ConnectError,
     ConnectionLostError,
     OutcomeUnknownError,
     RequestTimeout,
-    RetryPolicy,
     UnexpectedResponseError,
     ValidationError,
     WhatsAppClient,
 )
 from whatsapp_async._transport import check_segment
 from whatsapp_async.types.common import Success
-
-BASE = "https://graph.facebook.com/v21.0"
-NO_RETRY = RetryPolicy.disabled()
 
 
 class Echo(msgspec.Struct, kw_only=True, omit_defaults=True):
