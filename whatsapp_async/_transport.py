@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -198,10 +198,6 @@ class Transport:
     def closed(self) -> bool:
         return self._closed
 
-    def url_for(self, segments: Sequence[str]) -> str:
-        """The absolute URL of checked path ``segments`` below the base URL."""
-        return f"{self.base_url}/{'/'.join(segments)}"
-
     def _get_session(self) -> aiohttp.ClientSession:
         if self._closed:
             raise ClientClosedError("this WhatsAppClient is closed; create a new one")
@@ -234,7 +230,31 @@ class Transport:
         """The middleware chain of one view around this transport's HTTP exchange."""
 
         async def exchange(attempt: Attempt) -> Answer:
-            return await self._exchange(attempt, options)
+            """One HTTP exchange: the innermost step of the chain."""
+            session = self._get_session()
+            request = attempt.request
+            method = request.method
+            path = "/" + "/".join(request.path)
+            data: bytes | aiohttp.FormData | None
+            to_close: list[IO[bytes]] = []
+            if request.body is not None:
+                data = _codec.encode(request.body)
+                headers = self._json_headers
+            else:
+                data = _form(request.multipart, to_close) if request.multipart is not None else None
+                headers = self._auth_headers
+            try:
+                async with session.request(
+                    method, self.base_url + path, data=data, params=request.params,
+                    headers=headers, timeout=options.client_timeout,
+                ) as resp:
+                    raw = await resp.read()
+                    return Answer(resp.status, resp.headers, raw, method=method, path=path)
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                raise transport_failure(exc, method, path, timeout=options.timeout) from exc
+            finally:
+                for handle in to_close:
+                    handle.close()
 
         return pipeline(self.throttle, options.middleware, exchange)
 
@@ -279,33 +299,6 @@ class Transport:
         return await options.retry.run(
             attempt, idempotent=request.retry_safe, label=request.label
         )
-
-    async def _exchange(self, attempt: Attempt, options: RequestOptions) -> Answer:
-        """One HTTP exchange: the innermost step of the chain."""
-        session = self._get_session()
-        request = attempt.request
-        method = request.method
-        path = "/" + "/".join(request.path)
-        data: bytes | aiohttp.FormData | None
-        to_close: list[IO[bytes]] = []
-        if request.body is not None:
-            data = _codec.encode(request.body)
-            headers = self._json_headers
-        else:
-            data = _form(request.multipart, to_close) if request.multipart is not None else None
-            headers = self._auth_headers
-        try:
-            async with session.request(
-                method, self.base_url + path, data=data, params=request.params,
-                headers=headers, timeout=options.client_timeout,
-            ) as resp:
-                raw = await resp.read()
-                return Answer(resp.status, resp.headers, raw, method=method, path=path)
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            raise transport_failure(exc, method, path, timeout=options.timeout) from exc
-        finally:
-            for handle in to_close:
-                handle.close()
 
     def check_download_host(self, url: str) -> None:
         """Refuse a URL whose host may not receive the token.
