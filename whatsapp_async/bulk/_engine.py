@@ -136,7 +136,7 @@ class Engine:
                 await self._journal.close()
             tally.finished = time.monotonic()
             self.report = tally.report(
-                stop_reason=control.stop_reason if control.stopping else None,
+                cancelled=control.stopping, stop_reason=control.stop_reason,
                 journal=self._journal,
             )
             tally.report_progress(control.in_flight, force=True)

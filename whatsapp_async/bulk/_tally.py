@@ -76,8 +76,10 @@ class Tally:
         except Exception:
             log.exception("broadcast: the progress callback raised")
 
-    def report(self, *, stop_reason: str | None, journal: Journal | None) -> BroadcastReport:
-        """The report of the run, ``stop_reason`` being None when it was not stopped early."""
+    def report(
+        self, *, cancelled: bool, stop_reason: str | None, journal: Journal | None
+    ) -> BroadcastReport:
+        """The report of the run (``cancelled``: stopped before the input ended)."""
         c = self.counts
         duration = (self.finished or time.monotonic()) - self.started
         requests = c["sent"] + c["failed"] + c["unknown"]
@@ -85,7 +87,7 @@ class Tally:
             total=sum(c.values()), sent=c["sent"], failed=c["failed"], unknown=c["unknown"],
             skipped=c["skipped"], errors=dict(self.errors), duration=duration,
             rate=requests / duration if duration > 0 else 0.0,
-            cancelled=stop_reason is not None, stop_reason=stop_reason,
+            cancelled=cancelled, stop_reason=stop_reason if cancelled else None,
             campaign=journal.campaign if journal is not None else None,
             journal=str(journal.path) if journal is not None else None,
         )
