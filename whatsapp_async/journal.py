@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
 import os
 import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-__all__ = ["Journal", "JournalEntry", "export_csv"]
+from ._journal_csv import CSV_COLUMNS, export_csv, export_rows
+
+__all__ = ["CSV_COLUMNS", "Journal", "JournalEntry", "export_csv"]
 
 T = TypeVar("T")
 
@@ -60,12 +61,6 @@ _UPSERT = (
     "status=excluded.status, message_id=excluded.message_id, error_code=excluded.error_code, "
     "error_type=excluded.error_type, error_message=excluded.error_message, "
     "attempts=excluded.attempts, updated_at=excluded.updated_at"
-)
-
-#: Columns of :func:`export_csv`, in order.
-CSV_COLUMNS = (
-    "campaign", "recipient", "row", "status", "message_id", "error_code", "error_type",
-    "error_message", "attempts", "updated_at",
 )
 
 # Most rows a writer transaction takes at once; bounds the latency of the last one.
@@ -160,6 +155,11 @@ class Journal:
 
     # ---------------------------------------------------------------- lifecycle
 
+    @property
+    def is_open(self) -> bool:
+        """Whether :meth:`open` has run and :meth:`close` has not (records are accepted)."""
+        return self._thread is not None
+
     async def open(self) -> None:
         """Start the writer thread and create the tables.
 
@@ -196,6 +196,26 @@ class Journal:
             sqlite3.Error: The write failed (disk full, file removed, ...).
         """
         await self.call(_upsert(self.campaign, entry))
+
+    async def forget_pending(self, to: str, prior_status: str | None = None) -> None:
+        """Undo a ``pending`` mark written for a send that never went out.
+
+        A resumed run then treats the recipient as it was before the mark:
+        with ``prior_status`` (the state an earlier run recorded, such as
+        ``"unknown"`` or ``"failed"``) the entry goes back to that status, so
+        an earlier "may have been sent" or refusal is not erased; with None the
+        entry is deleted, as if never touched. An entry that is no longer
+        ``pending`` (a final outcome was recorded meanwhile) is left alone.
+
+        Args:
+            to: The recipient, as recorded (normalised E.164).
+            prior_status: The status to restore, or None to delete the entry.
+
+        Raises:
+            RuntimeError: The journal is not open.
+            sqlite3.Error: The write failed.
+        """
+        await self.call(_unmark_pending(self.campaign, to, prior_status))
 
     async def call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(connection)`` on the writer thread inside its next transaction.
@@ -278,7 +298,7 @@ class Journal:
         """
 
         def run(conn: sqlite3.Connection) -> int:
-            return _export(conn, destination, self.campaign, statuses)
+            return export_rows(conn, destination, self.campaign, statuses)
 
         return await self.call(run)
 
@@ -373,67 +393,19 @@ def _upsert(campaign: str, e: JournalEntry) -> Callable[[sqlite3.Connection], No
     return run
 
 
-def _export(
-    conn: sqlite3.Connection,
-    destination: str | os.PathLike[str],
-    campaign: str | None,
-    statuses: tuple[str, ...] | None,
-) -> int:
-    sql = f"SELECT {', '.join(CSV_COLUMNS)} FROM outcomes"
-    where: list[str] = []
-    args: list[str] = []
-    if campaign is not None:
-        where.append("campaign = ?")
-        args.append(campaign)
-    if statuses:
-        where.append(f"status IN ({', '.join('?' * len(statuses))})")
-        args.extend(statuses)
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY campaign, row"
-    count = 0
-    with open(destination, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CSV_COLUMNS)
-        for row in _iter_rows(conn, sql, args):
-            writer.writerow("" if v is None else v for v in row)
-            count += 1
-    return count
+def _unmark_pending(
+    campaign: str, to: str, prior_status: str | None
+) -> Callable[[sqlite3.Connection], None]:
+    def run(conn: sqlite3.Connection) -> None:
+        if prior_status is not None:
+            conn.execute(
+                "UPDATE outcomes SET status = ? WHERE campaign = ? AND recipient = ? "
+                "AND status = 'pending'", (prior_status, campaign, to),
+            )
+        else:
+            conn.execute(
+                "DELETE FROM outcomes WHERE campaign = ? AND recipient = ? "
+                "AND status = 'pending'", (campaign, to),
+            )
 
-
-def _iter_rows(conn: sqlite3.Connection, sql: str, args: list[str]) -> Iterator[tuple[Any, ...]]:
-    cur = conn.execute(sql, args)
-    while rows := cur.fetchmany(5_000):
-        yield from rows
-
-
-def export_csv(
-    journal_path: str | os.PathLike[str],
-    destination: str | os.PathLike[str],
-    *,
-    campaign: str | None = None,
-    statuses: tuple[str, ...] | None = None,
-) -> int:
-    """Export a journal file to CSV (blocking; call it off the event loop).
-
-    Columns are :data:`CSV_COLUMNS`; empty cells stand for missing values.
-
-    Args:
-        journal_path: The SQLite journal.
-        destination: CSV file to write.
-        campaign: Only this campaign (all campaigns when None).
-        statuses: Only these statuses, e.g. ``("failed", "unknown")``.
-
-    Returns:
-        The number of rows written.
-
-    Raises:
-        FileNotFoundError: ``journal_path`` does not exist.
-    """
-    if not Path(journal_path).exists():
-        raise FileNotFoundError(f"no journal at {journal_path}")
-    conn = sqlite3.connect(f"file:{Path(journal_path).resolve()}?mode=ro", uri=True)
-    try:
-        return _export(conn, destination, campaign, statuses)
-    finally:
-        conn.close()
+    return run

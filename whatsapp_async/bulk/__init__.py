@@ -1,0 +1,56 @@
+"""Bulk broadcast: one message or template to many recipients, nothing lost.
+
+:meth:`WhatsAppClient.broadcast <whatsapp_async.WhatsAppClient.broadcast>` returns a
+:class:`Broadcast`. Iterate it for outcomes as they happen, or await it for the
+:class:`BroadcastReport`::
+
+    rows = (Recipient(phone, params=[name]) for phone, name in read_customers())
+    async for outcome in wa.broadcast(rows, template="spring_sale", journal="sale.db"):
+        ...
+    report = await wa.broadcast(rows, template="spring_sale", journal="sale.db", resume=True)
+
+How it stays safe:
+
+* rows are read lazily and at most ``concurrency`` are in flight, so a
+  generator of a million rows is never held in memory;
+* every send goes through the client's throttle (130429 slows the whole run)
+  and retry policy (131056 backs off that one recipient);
+* every row ends with exactly one :class:`SendOutcome`; a send whose fate is
+  unknown is reported ``unknown`` and never resent automatically;
+* with a journal, a recipient is recorded ``pending`` before the send and with
+  its outcome after, so a resumed run never sends twice to anyone recorded.
+
+The package's modules, in the order a row meets them: ``_types`` (the public
+types), ``_broadcast`` (the handle you iterate), ``_engine`` (workers and how
+many run at once), ``_row_send`` (one row to its outcome), with ``_row_input``
+(number and message of a row), ``_dedupe`` (recipients already met),
+``_row_outcome`` (a failed send's row status, from
+:func:`whatsapp_async.outcome.fate_of`), ``_journaling``, ``_tally`` and
+``_channel`` (the outcome queue).
+"""
+
+from ._broadcast import Broadcast
+from ._dedupe import NumberTable as _NumberTable  # noqa: F401 (tests import it from here)
+from ._row_input import normalize_phone_number, template_message
+from ._types import (
+    BroadcastProgress,
+    BroadcastReport,
+    OutcomeStatus,
+    Recipient,
+    SendError,
+    SendFunction,
+    SendOutcome,
+)
+
+__all__ = [
+    "Broadcast",
+    "BroadcastProgress",
+    "BroadcastReport",
+    "OutcomeStatus",
+    "Recipient",
+    "SendError",
+    "SendFunction",
+    "SendOutcome",
+    "normalize_phone_number",
+    "template_message",
+]

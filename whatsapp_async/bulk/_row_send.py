@@ -1,0 +1,151 @@
+"""One row of a broadcast, taken to its outcome: check, dedupe, journal, send, record."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from ..errors import ValidationError
+from ..journal import Journal, JournalEntry
+from ..middleware import AttemptCounter
+from ..types.messages import Message, Template
+from ._control import RunControl
+from ._dedupe import NEW, PREV_PENDING, PRIOR_STATUS, SEEN, RecipientStates, repeat_outcome
+from ._journaling import entry_of
+from ._row_input import message_for, normalize_phone_number
+from ._row_outcome import STOPPED_FIRST, error_of, failed_send, message_id_of
+from ._tally import Tally
+from ._types import Recipient, SendError, SendFunction, SendOutcome
+
+if TYPE_CHECKING:
+    from ..client import WhatsAppClient
+
+__all__ = ["RowSender"]
+
+log = logging.getLogger("whatsapp_async")
+
+
+class RowSender:
+    """Takes each row of one run to exactly one :class:`SendOutcome`.
+
+    Attributes:
+        seen: The state of every recipient met so far (and, resuming, journaled).
+        journal: The run's open journal, if it has one.
+    """
+
+    def __init__(
+        self, control: RunControl, tally: Tally, *, template: Template | None,
+        message: Message | None, send: SendFunction | None, resend_unknown: bool,
+        retry_failed: bool, stop_on_fatal: bool,
+    ) -> None:
+        self._control = control
+        self._sending = control.sending
+        self._tally = tally
+        self._template = template
+        self._message = message
+        self._send_fn = send
+        self._resend_unknown = resend_unknown
+        self._retry_failed = retry_failed
+        self._stop_on_fatal = stop_on_fatal
+        self.seen = RecipientStates()
+        self.journal: Journal | None = None
+
+    async def process(
+        self, index: int, row: Recipient | str, task: asyncio.Task[None],
+        client: WhatsAppClient, counter: AttemptCounter,
+    ) -> None:
+        """Take row ``index`` to its outcome, sending through ``client`` (counted by ``counter``).
+
+        One coroutine on purpose: this is the hot path, run once per row.
+        """
+        recipient = row if type(row) is Recipient else Recipient(row)  # type: ignore[arg-type]
+        raw = recipient.to
+        try:
+            to = normalize_phone_number(raw)
+        except ValidationError as exc:
+            shown = raw.strip() if isinstance(raw, str) and raw.strip() else f"#row{index}"
+            await self.finish(
+                SendOutcome(shown, "skipped", error=error_of(exc), row=index), journal=True
+            )
+            return
+        state = self.seen.mark(to, SEEN)
+        if state != NEW:
+            repeat = repeat_outcome(
+                to, index, state, resend_unknown=self._resend_unknown,
+                retry_failed=self._retry_failed,
+            )
+            if repeat is not None:
+                await self.finish(repeat, journal=state == PREV_PENDING)
+                return
+        prior = PRIOR_STATUS.get(state)
+        try:
+            message = (
+                None if self._send_fn is not None
+                else message_for(recipient, self._template, self._message)
+            )
+        except Exception as exc:  # e.g. params=5: a malformed row must not end its worker
+            await self.finish(
+                SendOutcome(to, "skipped", error=error_of(exc), row=index), journal=True
+            )
+            return
+        journal = self.journal
+        if journal is not None:
+            try:
+                await journal.record(JournalEntry(to, "pending", row=index))
+            except Exception as exc:
+                # Sending without a durable "pending" mark could double-send after a crash.
+                self._control.stop(f"journal write failed: {exc}")
+                reason = SendError(type="JournalError", message=f"not sent: {exc}")
+                await self.finish(SendOutcome(to, "skipped", error=reason, row=index),
+                                  journal=False, forget=True, prior=prior)
+                return
+        if self._control.aborted:
+            # Aborted while the pending mark was written: nothing went out, leave it for resume.
+            await self.finish(SendOutcome(to, "skipped", error=STOPPED_FIRST, row=index),
+                              journal=False, forget=True, prior=prior)
+            return
+        counter.count = 0
+        self._sending.add(task)
+        forget = False
+        try:
+            if self._send_fn is not None:
+                sent = await self._send_fn(client, to, recipient)
+            else:
+                sent = await client.messages.send(to, message)  # type: ignore[arg-type]
+            outcome = SendOutcome(to, "sent", message_id_of(sent), None, counter.count, index)
+        except (asyncio.CancelledError, Exception) as exc:
+            outcome, forget, stop = failed_send(
+                exc, to, index, counter.count, stop_on_fatal=self._stop_on_fatal
+            )
+            if stop is not None:
+                self._control.stop(stop)
+        finally:
+            self._sending.discard(task)
+        await self.finish(outcome, journal=True, forget=forget, prior=prior)
+
+    async def finish(
+        self, outcome: SendOutcome, *, journal: bool, forget: bool = False,
+        prior: str | None = None,
+    ) -> None:
+        """Record ``outcome``: journal it (or forget the row's pending mark), count it, queue it.
+
+        Args:
+            outcome: The row's outcome.
+            journal: Write it to the journal.
+            forget: Instead, undo the row's ``pending`` mark (nothing went out).
+            prior: The status an earlier run recorded, restored by ``forget``.
+        """
+        control = self._control
+        if self.journal is not None and (journal or forget):
+            try:
+                if forget:
+                    await self.journal.forget_pending(outcome.to, prior)
+                else:
+                    await self.journal.record(entry_of(outcome))
+            except Exception as exc:
+                log.error("broadcast: journal write failed for row %d: %s", outcome.row, exc)
+                control.stop(f"journal write failed: {exc}")
+        self._tally.add(outcome, control.in_flight)
+        if control.channel is not None:
+            await control.channel.put(outcome)
