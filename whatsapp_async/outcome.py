@@ -25,6 +25,7 @@ from .errors import (
     AuthenticationError,
     ClientClosedError,
     ConfigurationError,
+    OutcomeUnknownError,
     PermissionDeniedError,
     PolicyError,
     SpamRateLimitError,
@@ -63,7 +64,9 @@ def fate_of(exc: BaseException | None, *, attempts: int) -> Fate:
     """
     if exc is None:
         return Fate.SENT
-    if isinstance(exc, TransportError):  # OutcomeUnknownError included
+    if isinstance(exc, OutcomeUnknownError):
+        return Fate.UNKNOWN  # the class says it, whatever a caller set its flag to
+    if isinstance(exc, TransportError):
         return Fate.UNKNOWN if exc.may_have_been_sent else Fate.NOT_SENT
     if isinstance(exc, UnexpectedResponseError):
         return Fate.UNKNOWN if exc.may_have_been_sent else Fate.REFUSED

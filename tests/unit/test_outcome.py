@@ -77,3 +77,7 @@ def test_retry_and_fate_agree_on_may_have_been_sent() -> None:
 )
 def test_errors_every_later_row_would_hit_stop_a_broadcast(exc: BaseException, stops: bool) -> None:
     assert stops_broadcast(exc) is stops
+
+
+def test_outcome_unknown_error_is_unknown_whatever_its_flag() -> None:
+    assert fate_of(OutcomeUnknownError("x", may_have_been_sent=False), attempts=1) is Fate.UNKNOWN

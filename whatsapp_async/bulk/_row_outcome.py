@@ -17,7 +17,6 @@ from ..errors import (
     MAY_HAVE_BEEN_SENT,
     APIError,
     ClientClosedError,
-    OutcomeUnknownError,
     ThrottleUnavailableError,
     TransportError,
     ValidationError,
@@ -108,10 +107,10 @@ def failed_send(
         return FailedSend(SendOutcome(to, "skipped", error=error, row=index), True, stop)
     status: OutcomeStatus
     if fate is Fate.NOT_SENT and isinstance(exc, TransportError):
-        # The engine's older rule, kept: a transport failure is "failed" even
-        # with no attempt counted (a custom send raised it), and an
-        # OutcomeUnknownError is "unknown" whatever its flag says.
-        status = "unknown" if isinstance(exc, OutcomeUnknownError) else "failed"
+        # A transport failure means a request was tried, even with no attempt
+        # counted (a custom send made it another way): "failed", so that
+        # retry_failed=True can send it again; "skipped" would count as done.
+        status = "failed"
     else:
         status = row_status(fate, attempts)
     if not isinstance(exc, (WhatsAppError, asyncio.CancelledError)):
