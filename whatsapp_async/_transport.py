@@ -10,7 +10,9 @@ Resources never see HTTP details.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
+import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -46,6 +48,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+log = logging.getLogger("whatsapp_async")
 
 DEFAULT_HOST = "https://graph.facebook.com"
 _DOWNLOAD_PATH = "(media download)"  # the URL itself may carry signed query data
@@ -230,8 +233,9 @@ class Transport:
         """The middleware chain of one view around this transport's HTTP exchange."""
 
         async def exchange(attempt: Attempt) -> Answer:
-            """One HTTP exchange: the innermost step of the chain."""
-            session = self._get_session()
+            """One HTTP exchange and its debug line: the innermost step of the chain."""
+            # request() checked the loop; a client closed since has no session any more.
+            session = self._session or self._get_session()
             request = attempt.request
             method = request.method
             path = "/" + "/".join(request.path)
@@ -249,6 +253,11 @@ class Transport:
                     headers=headers, timeout=options.client_timeout,
                 ) as resp:
                     raw = await resp.read()
+                    if debug():
+                        log.debug(
+                            "%s %s -> %d (attempt %d, fbtrace_id=%s)", method, path,
+                            resp.status, attempt.number, resp.headers.get("x-fb-trace-id"),
+                        )
                     return Answer(resp.status, resp.headers, raw, method=method, path=path)
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 raise transport_failure(exc, method, path, timeout=options.timeout) from exc
@@ -256,6 +265,7 @@ class Transport:
                 for handle in to_close:
                     handle.close()
 
+        debug = functools.partial(log.isEnabledFor, logging.DEBUG)
         return pipeline(self.throttle, options.middleware, exchange)
 
     async def request(
@@ -284,9 +294,8 @@ class Transport:
             nonlocal attempts
             attempts += 1
             answer = await pipeline(Attempt(request, attempts))
-            error = answer.error
-            if error is not None:
-                raise error
+            if answer.status >= 400:
+                raise answer.error  # type: ignore[misc]  # never None for an error status
             try:
                 return decoder.decode(answer.body)
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:
@@ -297,7 +306,7 @@ class Transport:
                 ) from exc
 
         return await options.retry.run(
-            attempt, idempotent=request.retry_safe, label=request.label
+            attempt, idempotent=request.retry_safe, label=request
         )
 
     def check_download_host(self, url: str) -> None:

@@ -11,8 +11,7 @@ this order, outermost first:
    throttle what each answer said (a 130429 slows the number down);
 2. the user's middlewares, the client's then the view's
    (``WhatsAppClient(middleware=[...])``, :meth:`WhatsAppClient.with_middleware`);
-3. debug logging of each answer;
-4. the HTTP exchange itself.
+3. the HTTP exchange itself, which logs each answer at DEBUG.
 
 So a user middleware sees exactly the attempts that go on the wire, after
 their throttle wait. An error answer (4xx/5xx) is an :class:`Answer` here, not
@@ -39,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ._error_answers import error_from_response
 from .errors import APIError
-from .throttle import observer_for
+from .throttle import apply_pacing_rules, observer_for
 
 if TYPE_CHECKING:
     from .request import APIRequest
@@ -173,33 +172,18 @@ class ThrottleStep:
             return await self.call_next(attempt)
         await self.throttle.acquire(phone_number_id)
         answer = await self.call_next(attempt)
-        await self.observe(phone_number_id, answer)
-        return answer
-
-
-class LogStep:
-    """The built-in debug log line of each answer (with Meta's trace id)."""
-
-    __slots__ = ("call_next",)
-
-    def __init__(self, call_next: CallNext) -> None:
-        self.call_next = call_next
-
-    async def __call__(self, attempt: Attempt) -> Answer:
-        answer = await self.call_next(attempt)
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug(
-                "%s -> %d (attempt %d, fbtrace_id=%s)", attempt.request.label, answer.status,
-                attempt.number, answer.headers.get("x-fb-trace-id"),
-            )
+        if self.observe is not None:
+            await self.observe(phone_number_id, answer)
+        elif answer.status >= 400:
+            await apply_pacing_rules(self.throttle, phone_number_id, answer)
         return answer
 
 
 def pipeline(
     throttle: Throttle, middlewares: Sequence[Middleware], exchange: CallNext
 ) -> CallNext:
-    """The whole chain of one client view: throttle, users' middlewares, log, exchange.
+    """The whole chain of one client view: throttle, users' middlewares, exchange.
 
     Built once per view, not per call.
     """
-    return ThrottleStep(throttle, chain(middlewares, LogStep(exchange)))
+    return ThrottleStep(throttle, chain(middlewares, exchange))

@@ -145,6 +145,9 @@ class APIRequest(msgspec.Struct, Generic[T], frozen=True, gc=False):
         """``"METHOD /path"``, as logs and errors name the call."""
         return f"{self.method} /{'/'.join(self.path)}"
 
+    def __str__(self) -> str:
+        return self.label
+
 
 def _remember_safe(segment: str) -> None:
     if len(_SAFE_SEGMENTS) >= _SAFE_SEGMENTS_MAX:

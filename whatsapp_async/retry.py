@@ -135,14 +135,16 @@ class RetryPolicy:
         attempt_fn: Callable[[], Awaitable[T]],
         *,
         idempotent: bool,
-        label: str = "request",
+        label: object = "request",
     ) -> T:
         """Run ``attempt_fn`` until it succeeds or this policy gives up.
 
         Args:
             attempt_fn: Makes one attempt; raises a library error on failure.
             idempotent: Whether repeating the request is harmless.
-            label: What to call the request in logs, e.g. ``"POST /123/messages"``.
+            label: What to call the request in logs (its ``str()``, made only when
+                a retry is logged), e.g. ``"POST /123/messages"`` or the
+                :class:`~whatsapp_async.APIRequest` itself.
 
         Returns:
             What the successful attempt returned.

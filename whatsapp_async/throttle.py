@@ -15,7 +15,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from aiolimiter import AsyncLimiter
@@ -84,12 +83,14 @@ async def apply_pacing_rules(throttle: Throttle, phone_number_id: str, answer: A
         await throttle.report_rate_limited(phone_number_id, error.retry_after)
 
 
-def observer_for(throttle: Throttle) -> Observer:
-    """How answers reach ``throttle``: its own ``observe`` if it has one, else the rules."""
+def observer_for(throttle: Throttle) -> Observer | None:
+    """The throttle's own ``observe`` if it has one; None means :func:`apply_pacing_rules`.
+
+    The rules only act on error answers, so the caller applies them to those
+    alone and a success costs no extra call on the hot path.
+    """
     own = getattr(throttle, "observe", None)
-    if callable(own):
-        return own  # type: ignore[no-any-return]
-    return partial(apply_pacing_rules, throttle)
+    return own if callable(own) else None
 
 
 def check_rates(
