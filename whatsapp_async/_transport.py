@@ -258,7 +258,10 @@ class Transport:
                             "%s %s -> %d (attempt %d, fbtrace_id=%s)", method, path,
                             resp.status, attempt.number, resp.headers.get("x-fb-trace-id"),
                         )
-                    return Answer(resp.status, resp.headers, raw, method=method, path=path)
+                    return Answer(
+                        status=resp.status, headers=resp.headers, body=raw, method=method,
+                        path=path,
+                    )
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 raise transport_failure(exc, method, path, timeout=options.timeout) from exc
             finally:

@@ -32,24 +32,24 @@ Example, a latency metric::
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+import msgspec
+
 from ._error_answers import error_from_response
 from .errors import APIError
+from .request import APIRequest
 from .throttle import apply_pacing_rules, observer_for
 
 if TYPE_CHECKING:
-    from .request import APIRequest
     from .throttle import Throttle
 
 __all__ = ["Answer", "Attempt", "AttemptCounter", "CallNext", "Middleware"]
 
-log = logging.getLogger("whatsapp_async")
 
 
-class Attempt:
+class Attempt(msgspec.Struct, frozen=True, gc=False):
     """One HTTP attempt of a request.
 
     Attributes:
@@ -57,18 +57,18 @@ class Attempt:
         number: 1 for the first attempt, 2 for the first retry, and so on.
     """
 
-    __slots__ = ("number", "request")
-
-    def __init__(self, request: APIRequest[Any], number: int) -> None:
-        self.request = request
-        self.number = number
+    request: APIRequest[Any]
+    number: int
 
     def __repr__(self) -> str:
         return f"<Attempt {self.number} of {self.request.label}>"
 
 
-class Answer:
+class Answer(msgspec.Struct, kw_only=True, gc=False):
     """What the server answered to one attempt, before it is decoded.
+
+    (A Struct rather than a plain class: it is made once per attempt, on the
+    hot path, and a Struct is built without running Python code.)
 
     Attributes:
         status: HTTP status.
@@ -78,17 +78,12 @@ class Answer:
         path: Path of the request (``/1234567890/messages``).
     """
 
-    __slots__ = ("_error", "body", "headers", "method", "path", "status")
-
-    def __init__(
-        self, status: int, headers: Mapping[str, str], body: bytes, *, method: str, path: str
-    ) -> None:
-        self.status = status
-        self.headers = headers
-        self.body = body
-        self.method = method
-        self.path = path
-        self._error: APIError | None = None
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    method: str
+    path: str
+    built_error: APIError | None = None
 
     @property
     def ok(self) -> bool:
@@ -100,11 +95,11 @@ class Answer:
         """The typed exception of an error answer (built once), None for a success."""
         if self.status < 400:
             return None
-        if self._error is None:
-            self._error = error_from_response(
+        if self.built_error is None:
+            self.built_error = error_from_response(
                 self.status, self.headers, self.body, method=self.method, path=self.path
             )
-        return self._error
+        return self.built_error
 
     def __repr__(self) -> str:
         return f"<Answer {self.status} to {self.method} {self.path}>"
