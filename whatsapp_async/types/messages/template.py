@@ -7,7 +7,7 @@ from typing import ClassVar, TypeAlias
 
 from msgspec import UNSET, UnsetType
 
-from ..._validation import _LANGUAGE_CODE, check_choice, check_language_code
+from ..._validation import check_choice, check_language_code, is_language_code
 from ...errors import ValidationError
 from ._checks import _items, _Message, _optional_text, _struct, _text, _Wire
 from .basic import Document, Image, Location, Video
@@ -20,10 +20,6 @@ from .limits import (
     TEMPLATE_NAME_MAX,
 )
 
-# The rule check_language_code applies, for the inline test in Template._check.
-# Bound here because CPython compiles ``imported_name.method()`` as an attribute
-# load (as for a module), which makes a bound method on every call.
-_is_language_code = _LANGUAGE_CODE.fullmatch
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 _BUTTON_INDEX = re.compile(r"[0-9]")
 _BUTTON_SUB_TYPES = ("quick_reply", "url", "copy_code", "flow", "catalog", "mpm", "voice_call")
@@ -276,7 +272,7 @@ class Template(_Message, kw_only=True):
         if (
             type(language) is not Language
             or type(language.code) is not str
-            or not _is_language_code(language.code)
+            or not is_language_code(language.code)
             or language.policy is not UNSET
         ):
             _struct(f"{path}.language", language, Language)
