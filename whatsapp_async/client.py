@@ -182,9 +182,8 @@ class WhatsAppClient:
         opts = self._options
         return self._view(
             self._phone_number_id,
-            RequestOptions(
-                timeout=opts.timeout, connect_timeout=opts.connect_timeout, retry=opts.retry,
-                middleware=(*opts.middleware, *middleware),
+            _make_options(
+                opts.timeout, opts.connect_timeout, opts.retry, (*opts.middleware, *middleware)
             ),
         )
 
@@ -290,8 +289,9 @@ class WhatsAppClient:
         """Open a streamed GET of a media URL, sending the token only to allowed hosts.
 
         Args:
-            url: A media URL from :meth:`MediaResource.get_url
-                <whatsapp_async.resources.MediaResource.get_url>`.
+            url: A media URL, as in the :class:`~whatsapp_async.MediaInfo` that
+                :meth:`MediaResource.get <whatsapp_async.resources.MediaResource.get>`
+                returns.
 
         Yields:
             The answer; iterate ``chunks()`` for the body.

@@ -242,3 +242,39 @@ async def test_is_open_follows_open_and_close(tmp_path: Path) -> None:
     assert journal.is_open
     await journal.close()
     assert not journal.is_open
+
+
+# --------------------------------------------------------------------------- custom sends
+
+
+async def test_a_custom_send_cut_short_is_unknown_even_through_another_client(
+    tmp_path: Path,
+) -> None:
+    # The send goes out through a client the engine does not see (no attempt is
+    # counted), and the run is aborted while it is in flight: the row may have
+    # been delivered, so it must stay "unknown" in the journal, never be forgotten.
+    from whatsapp_async import WhatsAppClient
+    from whatsapp_async.bulk import Broadcast
+
+    started = asyncio.Event()
+
+    async def send_elsewhere(client: WhatsAppClient, to: str, recipient: object) -> None:
+        started.set()
+        await asyncio.Event().wait()  # in flight until cancelled
+
+    journal = tmp_path / "run.db"
+    async with WhatsAppClient("t", "1") as wa:
+        run = Broadcast(wa, [TO], send=send_elsewhere, journal=journal, concurrency=1)
+        outcomes = []
+
+        async def consume() -> None:
+            async for outcome in run:
+                outcomes.append(outcome)
+
+        task = asyncio.create_task(consume())
+        await started.wait()
+        run.abort()
+        await task
+    assert [(o.to, o.status) for o in outcomes] == [(TO, "unknown")]
+    async with Journal(journal) as stored:
+        assert [e.status for e in await stored.entries()] == ["unknown"]

@@ -30,7 +30,6 @@ many run at once), ``_row_send`` (one row to its outcome), with ``_row_input``
 """
 
 from ._broadcast import Broadcast
-from ._dedupe import NumberTable as _NumberTable  # noqa: F401 (tests import it from here)
 from ._row_input import normalize_phone_number, template_message
 from ._types import (
     BroadcastProgress,

@@ -46,8 +46,10 @@ class Broadcast:
     ``stop_on_fatal`` (default True: stop on errors every later row would hit,
     such as an expired token) and ``send``, a coroutine function
     ``(client, to, recipient)`` used instead of ``client.messages.send`` (for
-    dry runs and custom payloads); it should send through ``client`` so that
-    attempts are counted and a cancelled send is judged correctly.
+    dry runs and custom payloads). Only sends through the ``client`` it is
+    given are counted, so a custom send cut short (cancelled, or stopped by the
+    throttle or a closed client) is recorded ``unknown`` and never resent
+    silently, even when it had not started.
 
     Raises:
         ConfigurationError: Both ``template`` and ``message``, a concurrency

@@ -115,8 +115,12 @@ class RowSender:
                 sent = await client.messages.send(to, message)  # type: ignore[arg-type]
             outcome = SendOutcome(to, "sent", message_id_of(sent), None, counter.count, index)
         except (asyncio.CancelledError, Exception) as exc:
+            # The counter sees only the client handed to the send. A custom send
+            # may have gone through another client, so for it no count proves
+            # that nothing went out: judge it as having made an attempt.
+            attempts = counter.count or (1 if self._send_fn is not None else 0)
             outcome, forget, stop = failed_send(
-                exc, to, index, counter.count, stop_on_fatal=self._stop_on_fatal
+                exc, to, index, attempts, stop_on_fatal=self._stop_on_fatal
             )
             if stop is not None:
                 self._control.stop(stop)

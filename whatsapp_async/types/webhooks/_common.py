@@ -15,7 +15,7 @@ def _to_datetime(timestamp: str, field: str) -> datetime:
         return datetime.fromtimestamp(int(timestamp), tz=timezone.utc)
     except (ValueError, OverflowError, OSError):
         # Imported here: the webhooks package imports this module at load time.
-        from ...webhooks._errors import InvalidPayloadError
+        from ...webhooks import InvalidPayloadError
 
         raise InvalidPayloadError(f"{field} is not a Unix timestamp: {timestamp[:40]!r}") from None
 

@@ -210,7 +210,7 @@ class NfmReply(_Wire, frozen=True, kw_only=True):
         Raises:
             InvalidPayloadError: No ``response_json``, or it does not fit ``cast_to``.
         """
-        from ...webhooks._errors import InvalidPayloadError
+        from ...webhooks import InvalidPayloadError
 
         if self.response_json is None:
             raise InvalidPayloadError("nfm_reply has no response_json")
