@@ -244,6 +244,15 @@ class Journal:
 
         return await self.call(query)
 
+    async def campaigns(self) -> list[str]:
+        """The names of the campaigns in this file that have recorded recipients, sorted."""
+
+        def query(conn: sqlite3.Connection) -> list[str]:
+            rows = conn.execute("SELECT DISTINCT campaign FROM outcomes ORDER BY campaign")
+            return [name for (name,) in rows]
+
+        return await self.call(query)
+
     async def scan(
         self, consume: Callable[[str, str], None], *, chunk: int = 10_000
     ) -> int:

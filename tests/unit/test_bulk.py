@@ -702,3 +702,28 @@ async def test_a_row_whose_parameters_do_not_fit_is_skipped_before_any_request()
         "sent", "wamid.2", 1
     )
     assert requests == 1
+
+
+# --------------------------------------------------------------------------- resume finds its campaign
+
+
+@pytest.mark.parametrize("setup", ["missing", "empty file", "other campaign"])
+async def test_resume_refuses_a_journal_without_the_campaign(
+    wa: WhatsAppClient, tmp_path: Path, setup: str
+) -> None:
+    db = tmp_path / "run.db"
+    if setup == "empty file":
+        db.write_bytes(b"")
+    elif setup == "other campaign":
+        seed_journal(db, {"+15550000000": "sent"})  # campaign "default"
+    sender = Sender()
+    with pytest.raises(ConfigurationError) as info:
+        await run(wa, numbers(3), sender, journal=db, resume=True, campaign="Default")
+    assert sender.calls == []  # nothing sent: a resume of nothing would resend every row
+    message = str(info.value)
+    if setup == "missing":
+        assert "no journal at" in message and not db.exists()
+    else:
+        assert "holds no campaign 'Default'" in message
+        held = "'default'" if setup == "other campaign" else "no campaigns"
+        assert held in message

@@ -189,6 +189,31 @@ def test_a_used_journal_without_resume_is_refused(
     assert len(fake.sent) == 3
 
 
+def test_resume_of_a_campaign_the_journal_lacks_is_refused_naming_what_it_holds(
+    fake: FakeCloudAPI, recipients: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = str(tmp_path / "run.db")
+    assert broadcast(recipients, "--journal", journal) == 0
+    sent = len(fake.sent)
+    capsys.readouterr()
+    # A typo of the campaign: resuming it as new would resend every row.
+    assert broadcast(recipients, "--journal", journal, "--resume", "--campaign", "Default") == 2
+    err = capsys.readouterr().err
+    assert "holds no campaign 'Default'" in err and "'default'" in err
+    assert "--resume" in err and "resume=True" not in err
+    assert len(fake.sent) == sent
+
+
+def test_resume_of_a_missing_journal_file_is_refused(
+    fake: FakeCloudAPI, recipients: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nowhere.db"
+    assert broadcast(recipients, "--journal", str(missing), "--resume") == 2
+    assert "no journal at" in capsys.readouterr().err
+    assert not missing.exists()
+    assert fake.sent == []
+
+
 def test_resume_without_a_journal_names_the_flags(
     fake: FakeCloudAPI, recipients: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

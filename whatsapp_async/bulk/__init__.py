@@ -30,6 +30,7 @@ many run at once), ``_row_send`` (one row to its outcome), with ``_row_input``
 """
 
 from ._broadcast import Broadcast
+from ._journaling import check_campaign
 from ._row_input import normalize_phone_number, template_message
 from ._types import (
     BroadcastProgress,
@@ -50,6 +51,7 @@ __all__ = [
     "SendError",
     "SendFunction",
     "SendOutcome",
+    "check_campaign",
     "normalize_phone_number",
     "template_message",
 ]

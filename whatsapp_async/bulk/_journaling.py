@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 
@@ -10,7 +11,7 @@ from ..journal import Journal, JournalEntry
 from ._dedupe import PREV_BY_STATUS, PREV_FINAL, RecipientStates
 from ._types import SendOutcome
 
-__all__ = ["entry_of", "load_for_run", "open_for_run"]
+__all__ = ["check_campaign", "entry_of", "load_for_run", "open_for_run"]
 
 log = logging.getLogger("whatsapp_async")
 
@@ -29,7 +30,8 @@ async def open_for_run(
         The journal (None without one) and whether the run opened it (and so closes it).
 
     Raises:
-        ConfigurationError: ``resume`` without a journal.
+        ConfigurationError: ``resume`` without a journal, or with a path where
+            there is no file (a new, empty journal would resend everything).
         sqlite3.Error: The journal cannot be opened.
     """
     if arg is None:
@@ -41,13 +43,49 @@ async def open_for_run(
             return arg, False
         await arg.open()
         return arg, True
+    if resume and not await asyncio.to_thread(os.path.exists, arg):
+        raise ConfigurationError(f"resume=True: there is no journal at {os.fspath(arg)!r}")
     journal = Journal(arg, campaign=campaign)
     await journal.open()
     return journal, True
 
 
+async def check_campaign(
+    journal: Journal, *, resume: bool, resume_word: str = "resume=True",
+    campaign_word: str = "campaign name",
+) -> None:
+    """Refuse a campaign that does not fit the run: new without ``resume``, known with it.
+
+    Args:
+        journal: The run's open journal.
+        resume: Whether the run continues the campaign.
+        resume_word: How the caller's users say "resume" (``--resume`` for the CLI).
+        campaign_word: How they name another campaign (``--campaign`` for the CLI).
+
+    Raises:
+        ConfigurationError: The campaign already has entries and ``resume`` is
+            off; or ``resume`` is on and it has none (a typo or another file:
+            resuming it would resend every row), naming the campaigns the
+            journal holds.
+    """
+    recorded = await journal.has_entries()
+    if not resume and recorded:
+        raise ConfigurationError(
+            f"the journal {journal.path} already holds campaign {journal.campaign!r}: "
+            f"pass {resume_word} to continue it, or use another {campaign_word}"
+        )
+    if resume and not recorded:
+        names = await journal.campaigns()
+        held = ", ".join(repr(name) for name in names) if names else "no campaigns"
+        raise ConfigurationError(
+            f"{resume_word}: the journal {journal.path} holds no campaign "
+            f"{journal.campaign!r} (it holds {held}); check the {campaign_word} and the "
+            "file, or start the campaign without resuming"
+        )
+
+
 async def load_for_run(journal: Journal, *, resume: bool, seen: RecipientStates) -> None:
-    """Check the campaign is new, or (resuming) load what it recorded into ``seen``.
+    """Check the campaign fits the run and, resuming, load what it recorded into ``seen``.
 
     Args:
         journal: The run's open journal.
@@ -55,14 +93,10 @@ async def load_for_run(journal: Journal, *, resume: bool, seen: RecipientStates)
         seen: The run's recipient states.
 
     Raises:
-        ConfigurationError: The journal already holds the campaign, without ``resume``.
+        ConfigurationError: See :func:`check_campaign`.
     """
+    await check_campaign(journal, resume=resume)
     if not resume:
-        if await journal.has_entries():
-            raise ConfigurationError(
-                f"the journal {journal.path} already holds campaign {journal.campaign!r}: "
-                "pass resume=True to continue it, or use another campaign name"
-            )
         return
 
     def consume(to: str, status: str) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-from ..bulk import Broadcast, Recipient
+from ..bulk import Broadcast, Recipient, check_campaign
 from ..client import WhatsAppClient
 from ..errors import MAY_HAVE_BEEN_SENT, ConfigurationError
 from ..journal import Journal
@@ -125,12 +126,12 @@ async def _campaign_journal(
                                      "continue)")
         yield None
         return
+    if resume and not await asyncio.to_thread(os.path.exists, path):
+        raise ConfigurationError(f"--resume: there is no journal at {path!r}")
     async with Journal(path, campaign=campaign) as journal:
-        if not resume and await journal.has_entries():
-            raise ConfigurationError(
-                f"the journal {journal.path} already holds campaign {campaign!r}: "
-                "pass --resume to continue it, or use another --campaign"
-            )
+        await check_campaign(
+            journal, resume=resume, resume_word="--resume", campaign_word="--campaign"
+        )
         yield journal
 
 
