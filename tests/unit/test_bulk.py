@@ -704,7 +704,7 @@ async def test_a_row_whose_parameters_do_not_fit_is_skipped_before_any_request()
     assert requests == 1
 
 
-# --------------------------------------------------------------------------- resume finds its campaign
+# ------------------------------------------------------------------ resume finds its campaign
 
 
 @pytest.mark.parametrize("setup", ["missing", "empty file", "other campaign"])
