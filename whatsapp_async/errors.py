@@ -16,6 +16,7 @@ __all__ = [
     "APIError",
     "AppRateLimitError",
     "AuthenticationError",
+    "CampaignBusyError",
     "ClientClosedError",
     "ConfigurationError",
     "ConnectError",
@@ -57,6 +58,21 @@ class WhatsAppError(Exception):
 
 class ConfigurationError(WhatsAppError, ValueError):
     """The client was configured with missing or unsafe settings."""
+
+
+class CampaignBusyError(ConfigurationError):
+    """Another process (or another run in this one) is running this campaign of the journal.
+
+    One run at a time may use a campaign; the lock dies with its holder, so a
+    killed run's campaign can be resumed at once.
+
+    Attributes:
+        holder: What the holder wrote: ``pid``, ``host`` and ``since`` (ISO 8601).
+    """
+
+    def __init__(self, message: str, holder: dict[str, object]) -> None:
+        super().__init__(message)
+        self.holder = holder
 
 
 class ClientClosedError(WhatsAppError, RuntimeError):

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from ._campaign_lock import CampaignLock
 from ._journal_csv import CSV_COLUMNS, export_csv, export_rows
 
 __all__ = ["CSV_COLUMNS", "Journal", "JournalEntry", "export_csv"]
@@ -142,6 +143,7 @@ class Journal:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._failure: BaseException | None = None
+        self._lock = CampaignLock(self.path, campaign)
 
     def __repr__(self) -> str:
         return f"Journal({str(self.path)!r}, campaign={self.campaign!r})"
@@ -177,14 +179,27 @@ class Journal:
         self._thread.start()
         await ready
 
+    async def claim(self) -> None:
+        """Take the right to run this campaign: one process at a time, until :meth:`close`.
+
+        The lock is the operating system's and dies with the process, so a
+        killed run does not block the resume that follows it. Claiming twice
+        is a no-op.
+
+        Raises:
+            CampaignBusyError: Another process (or another run in this one)
+                holds the campaign; the error names its pid, host and start.
+        """
+        await asyncio.to_thread(self._lock.acquire)
+
     async def close(self) -> None:
-        """Flush everything queued, then stop the writer thread. Safe to call twice."""
+        """Flush everything queued, stop the writer thread, give up a claim. Safe to call twice."""
         thread = self._thread
-        if thread is None:
-            return
         self._thread = None
-        self._queue.put(_STOP)
-        await asyncio.to_thread(thread.join)
+        if thread is not None:
+            self._queue.put(_STOP)
+            await asyncio.to_thread(thread.join)
+        self._lock.release()
 
     # ---------------------------------------------------------------- writing
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import socket
 import sqlite3
+import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import replace
@@ -25,6 +29,7 @@ from tests.support import (
 )
 from whatsapp_async import (
     AuthenticationError,
+    CampaignBusyError,
     ConfigurationError,
     OutcomeUnknownError,
     RecipientError,
@@ -727,3 +732,77 @@ async def test_resume_refuses_a_journal_without_the_campaign(
         assert "holds no campaign 'Default'" in message
         held = "'default'" if setup == "other campaign" else "no campaigns"
         assert held in message
+
+
+# ------------------------------------------------------------------ one run per campaign
+
+
+async def test_a_second_run_of_a_running_campaign_is_refused_before_any_send(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    db = tmp_path / "run.db"
+    first_sender = Sender()
+    first_sender.gate = asyncio.Event()  # the first run's sends wait until released
+    first = asyncio.ensure_future(run(wa, numbers(3), first_sender, journal=db).run())
+    await first_sender.wait_active(1)
+    second_sender = Sender()
+    with pytest.raises(CampaignBusyError) as info:
+        await run(wa, numbers(3), second_sender, journal=db, resume=True).run()
+    assert second_sender.calls == []
+    assert info.value.holder["pid"] == os.getpid()
+    assert f"pid {os.getpid()} on {socket.gethostname()}" in str(info.value)
+    first_sender.gate.set()
+    assert (await first).sent == 3
+
+
+async def test_other_campaigns_of_one_file_run_at_the_same_time(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    db = tmp_path / "run.db"
+    async with Journal(db, campaign="a") as a, Journal(db, campaign="b") as b:
+        await a.claim()
+        await b.claim()
+        await a.claim()  # claiming again is a no-op
+    # closing gave both up
+    async with Journal(db, campaign="a") as again:
+        await again.claim()
+
+
+_HOLDER = """
+import asyncio, sys
+from whatsapp_async.journal import Journal
+
+async def main() -> None:
+    journal = Journal(sys.argv[1])
+    await journal.open()
+    await journal.claim()
+    print("claimed", flush=True)
+    await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+async def test_a_killed_holder_does_not_block_the_resume(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    db = tmp_path / "run.db"
+    seed_journal(db, {"+15550000000": "sent"})
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _HOLDER, str(db), stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        assert holder.stdout is not None
+        assert await asyncio.wait_for(holder.stdout.readline(), 30) == b"claimed\n"
+        sender = Sender()
+        with pytest.raises(CampaignBusyError, match=f"pid {holder.pid} "):
+            await run(wa, numbers(2), sender, journal=db, resume=True).run()
+        assert sender.calls == []
+        holder.send_signal(signal.SIGKILL)
+        await asyncio.wait_for(holder.wait(), 10)
+        report = await run(wa, numbers(2), sender, journal=db, resume=True).run()
+    finally:
+        if holder.returncode is None:
+            holder.kill()
+            await holder.wait()
+    assert (report.skipped, report.sent) == (1, 1)  # the journaled row is not resent

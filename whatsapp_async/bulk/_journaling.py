@@ -85,7 +85,7 @@ async def check_campaign(
 
 
 async def load_for_run(journal: Journal, *, resume: bool, seen: RecipientStates) -> None:
-    """Check the campaign fits the run and, resuming, load what it recorded into ``seen``.
+    """Claim the campaign, check it fits the run and, resuming, load what it recorded.
 
     Args:
         journal: The run's open journal.
@@ -93,8 +93,10 @@ async def load_for_run(journal: Journal, *, resume: bool, seen: RecipientStates)
         seen: The run's recipient states.
 
     Raises:
+        CampaignBusyError: Another run holds the campaign.
         ConfigurationError: See :func:`check_campaign`.
     """
+    await journal.claim()
     await check_campaign(journal, resume=resume)
     if not resume:
         return
