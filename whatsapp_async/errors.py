@@ -23,6 +23,7 @@ __all__ = [
     "ConnectionLostError",
     "ErrorCodeInfo",
     "InvalidParameterError",
+    "JournalError",
     "MediaError",
     "MediaIntegrityError",
     "OutcomeUnknownError",
@@ -73,6 +74,19 @@ class CampaignBusyError(ConfigurationError):
     def __init__(self, message: str, holder: dict[str, object]) -> None:
         super().__init__(message)
         self.holder = holder
+
+
+class JournalError(WhatsAppError):
+    """A broadcast journal cannot be used: corrupt, truncated, not a database,
+    read-only, or the disk is full. The message names the file and what to do.
+
+    Attributes:
+        path: The journal file.
+    """
+
+    def __init__(self, message: str, path: str) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class ClientClosedError(WhatsAppError, RuntimeError):

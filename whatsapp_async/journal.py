@@ -27,6 +27,7 @@ from typing import Any, Literal, TypeVar
 
 from ._campaign_lock import CampaignLock
 from ._journal_csv import CSV_COLUMNS, export_csv, export_rows
+from .errors import ConfigurationError, JournalError
 
 __all__ = ["CSV_COLUMNS", "Journal", "JournalEntry", "export_csv"]
 
@@ -127,7 +128,7 @@ class Journal:
         synchronous: SQLite ``synchronous`` setting.
 
     Raises:
-        ValueError: ``campaign`` is empty.
+        ConfigurationError: ``campaign`` is empty (a ``ValueError`` too).
     """
 
     def __init__(
@@ -135,7 +136,7 @@ class Journal:
         synchronous: Synchronous = "FULL",
     ) -> None:
         if not campaign:
-            raise ValueError("campaign must be a non-empty name")
+            raise ConfigurationError("campaign must be a non-empty name")
         self.path = Path(path)
         self.campaign = campaign
         self._synchronous = synchronous
@@ -166,7 +167,8 @@ class Journal:
         """Start the writer thread and create the tables.
 
         Raises:
-            sqlite3.Error: The file cannot be opened as a database.
+            JournalError: The file cannot be used as a journal (not a database,
+                corrupt, read-only, a missing folder); nothing was changed.
         """
         if self._thread is not None:
             return
@@ -177,7 +179,11 @@ class Journal:
             daemon=True,
         )
         self._thread.start()
-        await ready
+        try:
+            await ready
+        except sqlite3.Error as exc:
+            self._thread = None
+            raise journal_error(self.path, exc) from exc
 
     async def claim(self) -> None:
         """Take the right to run this campaign: one process at a time, until :meth:`close`.
@@ -208,9 +214,9 @@ class Journal:
 
         Raises:
             RuntimeError: The journal is not open.
-            sqlite3.Error: The write failed (disk full, file removed, ...).
+            JournalError: The write failed (disk full, file removed, ...).
         """
-        await self.call(_upsert(self.campaign, entry))
+        await self._run(_upsert(self.campaign, entry))
 
     async def forget_pending(self, to: str, prior_status: str | None = None) -> None:
         """Undo a ``pending`` mark written for a send that never went out.
@@ -228,15 +234,16 @@ class Journal:
 
         Raises:
             RuntimeError: The journal is not open.
-            sqlite3.Error: The write failed.
+            JournalError: The write failed.
         """
-        await self.call(_unmark_pending(self.campaign, to, prior_status))
+        await self._run(_unmark_pending(self.campaign, to, prior_status))
 
     async def call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(connection)`` on the writer thread inside its next transaction.
 
         Raises:
             RuntimeError: The journal is not open.
+            sqlite3.Error: What ``fn`` raised.
         """
         if self._thread is None or self._loop is None:
             raise RuntimeError("the journal is not open")
@@ -245,6 +252,13 @@ class Journal:
         future: asyncio.Future[T] = self._loop.create_future()
         self._queue.put(_Command(fn, future))
         return await future
+
+    async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """:meth:`call` for the journal's own statements: an SQLite failure is a JournalError."""
+        try:
+            return await self.call(fn)
+        except sqlite3.Error as exc:
+            raise journal_error(self.path, exc) from exc
 
     # ---------------------------------------------------------------- reading
 
@@ -257,7 +271,7 @@ class Journal:
             )
             return cur.fetchone() is not None
 
-        return await self.call(query)
+        return await self._run(query)
 
     async def campaigns(self) -> list[str]:
         """The names of the campaigns in this file that have recorded recipients, sorted."""
@@ -266,7 +280,7 @@ class Journal:
             rows = conn.execute("SELECT DISTINCT campaign FROM outcomes ORDER BY campaign")
             return [name for (name,) in rows]
 
-        return await self.call(query)
+        return await self._run(query)
 
     async def scan(
         self, consume: Callable[[str, str], None], *, chunk: int = 10_000
@@ -291,7 +305,7 @@ class Journal:
                 count += len(rows)
             return count
 
-        return await self.call(run)
+        return await self._run(run)
 
     async def entries(self, *, status: str | None = None) -> list[JournalEntry]:
         """All entries of the campaign (optionally of one status), in input order.
@@ -310,7 +324,7 @@ class Journal:
                 args += (status,)
             return [JournalEntry(*r) for r in conn.execute(sql + " ORDER BY row", args)]
 
-        return await self.call(run)
+        return await self._run(run)
 
     async def export_csv(
         self, destination: str | os.PathLike[str], *, statuses: tuple[str, ...] | None = None
@@ -324,7 +338,7 @@ class Journal:
         def run(conn: sqlite3.Connection) -> int:
             return export_rows(conn, destination, self.campaign, statuses)
 
-        return await self.call(run)
+        return await self._run(run)
 
     # ---------------------------------------------------------------- thread
 
@@ -433,3 +447,20 @@ def _unmark_pending(
             )
 
     return run
+
+
+def journal_error(path: Path, exc: sqlite3.Error) -> JournalError:
+    """The :class:`JournalError` of an SQLite failure on ``path``, saying what to do."""
+    text = str(exc)
+    if "full" in text:
+        advice = "the disk is full: free some space, then resume the campaign"
+    elif "unable to open" in text or "readonly" in text or "read-only" in text:
+        advice = ("it cannot be opened for writing (a missing folder, or the file or its "
+                  "folder is read-only): check the path and its permissions")
+    elif isinstance(exc, sqlite3.OperationalError):
+        advice = "SQLite could not use it; the campaign can be resumed once that is fixed"
+    else:
+        advice = ("it is not a usable journal (corrupt, truncated, or another kind of "
+                  "file): move it aside and give another path; its campaigns cannot be "
+                  "resumed from it")
+    return JournalError(f"the journal {path} cannot be used ({text}): {advice}", str(path))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from whatsapp_async.errors import JournalError
 from whatsapp_async.journal import CSV_COLUMNS, Journal, JournalEntry, export_csv
 
 
@@ -115,8 +116,10 @@ async def test_use_after_close_raises(tmp_path: Path) -> None:
 async def test_opening_a_file_that_is_not_a_database_fails(tmp_path: Path) -> None:
     bogus = tmp_path / "run.db"
     bogus.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(sqlite3.DatabaseError):
+    with pytest.raises(JournalError) as info:
         await Journal(bogus).open()
+    assert isinstance(info.value.__cause__, sqlite3.DatabaseError)
+    assert str(bogus) in str(info.value) and "move it aside" in str(info.value)
 
 
 def test_an_empty_campaign_name_is_refused(tmp_path: Path) -> None:
@@ -158,3 +161,29 @@ async def test_export_csv_from_a_file_filters_by_status(tmp_path: Path) -> None:
 def test_export_csv_of_a_missing_journal_raises(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         export_csv(tmp_path / "missing.db", tmp_path / "out.csv")
+
+
+@pytest.mark.parametrize("damage", ["zeroed", "truncated", "garbage"])
+async def test_a_damaged_journal_is_a_journal_error_naming_the_file(
+    tmp_path: Path, damage: str
+) -> None:
+    path = tmp_path / "run.db"
+    async with Journal(path) as journal:
+        for n in range(300):
+            await journal.record(JournalEntry(f"+1555{n:07d}", "sent", row=n))
+    size = path.stat().st_size
+    if damage == "zeroed":
+        path.write_bytes(b"\0" * size)
+    elif damage == "truncated":
+        with path.open("r+b") as handle:
+            handle.truncate(size // 2)
+    else:
+        with path.open("r+b") as handle:
+            handle.seek(size // 2)
+            handle.write(b"\xff" * 2048)
+    with pytest.raises(JournalError) as info:
+        async with Journal(path) as journal:
+            await journal.scan(lambda to, status: None)
+            await journal.entries()
+    assert str(path) in str(info.value)
+    assert isinstance(info.value.__cause__, sqlite3.DatabaseError)

@@ -32,7 +32,7 @@ async def open_for_run(
     Raises:
         ConfigurationError: ``resume`` without a journal, or with a path where
             there is no file (a new, empty journal would resend everything).
-        sqlite3.Error: The journal cannot be opened.
+        JournalError: The journal cannot be opened.
     """
     if arg is None:
         if resume:

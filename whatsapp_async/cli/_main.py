@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
 import sys
 from collections.abc import Sequence
 
 from .._version import __version__
-from ..errors import MAY_HAVE_BEEN_SENT, ConfigurationError, ValidationError, WhatsAppError
+from ..errors import (
+    MAY_HAVE_BEEN_SENT,
+    ConfigurationError,
+    JournalError,
+    ValidationError,
+    WhatsAppError,
+)
 from ._broadcast import broadcast
 from ._csv_input import CsvInputError
 from ._demo import demo
@@ -42,10 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigurationError, ValidationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except sqlite3.Error as exc:
+    except JournalError as exc:
         # Only opening (or reading back) the journal raises here, before any send;
         # the engine handles write failures during the run itself.
-        print(f"error: the journal cannot be used: {exc}; nothing was sent", file=sys.stderr)
+        print(f"error: {exc}; nothing was sent", file=sys.stderr)
         return EXIT_USAGE
     except WhatsAppError as exc:
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
