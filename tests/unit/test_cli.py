@@ -356,3 +356,12 @@ def test_a_journal_that_cannot_be_opened_exits_2_with_a_message(
     assert broadcast(recipients, "--journal", journal) == 2
     assert "journal" in capsys.readouterr().err
     assert fake.sent == []
+
+
+def test_an_empty_campaign_name_exits_2_with_a_message(
+    fake: FakeCloudAPI, recipients: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = str(tmp_path / "run.db")
+    assert broadcast(recipients, "--journal", journal, "--campaign", "") == 2
+    assert "campaign must be a non-empty name" in capsys.readouterr().err
+    assert fake.sent == []
