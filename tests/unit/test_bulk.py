@@ -26,6 +26,7 @@ from tests.support import (
     TOKEN,
     BlockingThrottle,
     UnavailableThrottle,
+    free_port,
 )
 from whatsapp_async import (
     AuthenticationError,
@@ -806,3 +807,20 @@ async def test_a_killed_holder_does_not_block_the_resume(
             holder.kill()
             await holder.wait()
     assert (report.skipped, report.sent) == (1, 1)  # the journaled row is not resent
+
+
+# ------------------------------------------------------------------ an unreachable API
+
+
+async def test_a_run_against_an_unreachable_api_stops_after_a_few_rows() -> None:
+    # A closed loopback port: every send fails to connect, nothing is ever sent. The run
+    # must give up instead of grinding through every row at the retry pace.
+    base = f"http://127.0.0.1:{free_port()}/v21.0"
+    async with WhatsAppClient(TOKEN, PHONE_NUMBER_ID, base_url=base, retry=FAST_RETRY) as wa:
+        report = await wa.broadcast(numbers(500), template="t", concurrency=2)
+    assert report.cancelled
+    assert report.stop_reason is not None and "cannot reach the API" in report.stop_reason
+    assert report.sent == 0
+    assert report.failed == report.total
+    assert report.total < 20  # ten in a row, plus what was in flight
+    assert set(report.errors) == {"ConnectError"}

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from ..errors import ValidationError
+from ..errors import ConnectError, ValidationError
 from ..journal import Journal, JournalEntry
 from ..middleware import AttemptCounter
 from ..types.messages import Message, Template
@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 __all__ = ["RowSender"]
 
 log = logging.getLogger("whatsapp_async")
+
+#: Rows in a row that could not even connect before a run gives up on the API:
+#: past this, every later row would wait out its retries and fail the same way.
+UNREACHABLE_AFTER = 10
 
 
 class RowSender:
@@ -50,6 +54,7 @@ class RowSender:
         self._stop_on_fatal = stop_on_fatal
         self.seen = RecipientStates()
         self.journal: Journal | None = None
+        self._unreachable = 0  # consecutive rows that could not connect at all
 
     async def process(
         self, index: int, row: Recipient | str, task: asyncio.Task[None],
@@ -114,6 +119,7 @@ class RowSender:
             else:
                 sent = await client.messages.send(to, message)  # type: ignore[arg-type]
             outcome = SendOutcome(to, "sent", message_id_of(sent), None, counter.count, index)
+            self._unreachable = 0
         except (asyncio.CancelledError, Exception) as exc:
             # The counter sees only the client handed to the send. A custom send
             # may have gone through another client, so for it no count proves
@@ -122,6 +128,14 @@ class RowSender:
             outcome, forget, stop = failed_send(
                 exc, to, index, attempts, stop_on_fatal=self._stop_on_fatal
             )
+            if isinstance(exc, ConnectError):
+                self._unreachable += 1
+                if self._unreachable >= UNREACHABLE_AFTER and stop is None:
+                    stop = (f"cannot reach the API: {self._unreachable} sends in a row could "
+                            f"not connect ({exc}); nothing was sent for them, and the rows "
+                            "not taken yet are left for a resumed run")
+            else:
+                self._unreachable = 0
             if stop is not None:
                 self._control.stop(stop)
         finally:
