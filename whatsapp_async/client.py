@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import cached_property
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 __all__ = ["WhatsAppClient"]
 
 T = TypeVar("T")
+
+# Characters an HTTP header value cannot carry (CR and LF would split the header).
+_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class WhatsAppClient:
@@ -72,7 +76,8 @@ class WhatsAppClient:
             first, after the throttle (see :mod:`whatsapp_async.middleware`).
 
     Raises:
-        ConfigurationError: No token, or an unsafe/malformed base URL.
+        ConfigurationError: No token, a token with a control character (such as
+            a trailing newline), or an unsafe/malformed base URL.
     """
 
     def __init__(
@@ -95,6 +100,13 @@ class WhatsAppClient:
         if not token:
             raise ConfigurationError(
                 "no access token: pass access_token= or set WHATSAPP_ACCESS_TOKEN"
+            )
+        if _HEADER_UNSAFE.search(token):
+            # Checked here, not at the first request: a trailing newline from a
+            # file or env var would otherwise surface as a plain ValueError later.
+            raise ConfigurationError(
+                "the access token holds a control character (a trailing newline?), "
+                "which an HTTP header cannot carry; strip it"
             )
         number = phone_number_id or os.environ.get("WHATSAPP_PHONE_NUMBER_ID") or None
         if number is not None:
