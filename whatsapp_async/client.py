@@ -242,6 +242,8 @@ class WhatsAppClient:
         return self._transport.closed
 
     def __repr__(self) -> str:
+        if "_pipeline" not in self.__dict__:  # __init__ failed: error reporters still format it
+            return "<WhatsAppClient (not initialised) access_token='***'>"
         kind = "WhatsAppClient" if self._owner else "WhatsAppClient view"
         state = "closed" if self.closed else "open"
         return (
