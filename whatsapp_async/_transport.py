@@ -59,6 +59,7 @@ JSON_TYPE = "application/json"
 # Hosts Meta serves media downloads from (seen in real GET /{media-id} answers).
 MEDIA_HOST_SUFFIXES = ("lookaside.fbsbx.com", ".fbcdn.net", ".whatsapp.net")
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _API_VERSION = re.compile(r"v\d+\.\d+")
 
 
@@ -187,7 +188,10 @@ class Transport:
         session: aiohttp.ClientSession | None,
     ) -> None:
         self.base_url = base_url
-        self.api_host = urlsplit(base_url).hostname or ""
+        parts = urlsplit(base_url)
+        self.api_host = parts.hostname or ""
+        self.api_origin = (parts.scheme, self.api_host.lower(),
+                           parts.port or _DEFAULT_PORTS.get(parts.scheme))
         self.throttle = throttle
         self._max_connections = max_connections
         self._session = session
@@ -313,24 +317,34 @@ class Transport:
         )
 
     def check_download_host(self, url: str) -> None:
-        """Refuse a URL whose host may not receive the token.
+        """Refuse a URL whose origin may not receive the token.
+
+        Allowed: the API's own origin (scheme, host and port, so plain http
+        only to a loopback API on its own port), or one of Meta's media hosts
+        over https on the default port.
 
         Raises:
-            ValidationError: Not https (or http to loopback), or a host that is
-                neither the API host nor one of Meta's media hosts.
+            ValidationError: Another origin, credentials in the URL, or a
+                malformed URL.
         """
         try:
             parts = urlsplit(url)
             host = (parts.hostname or "").lower()
-        except ValueError as exc:  # e.g. an unclosed "[" of an IPv6 host
+            origin = (parts.scheme, host, parts.port or _DEFAULT_PORTS.get(parts.scheme))
+        except ValueError as exc:  # e.g. an unclosed "[" of an IPv6 host, a port > 65535
             raise ValidationError("url", "is not a valid URL") from exc
-        scheme_ok = parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host))
-        host_ok = host == self.api_host or host.endswith(MEDIA_HOST_SUFFIXES)
-        if not (scheme_ok and host_ok):
+        if parts.username is not None or parts.password is not None:
+            # aiohttp would refuse to combine them with the Authorization header.
+            raise ValidationError("url", "must not carry credentials (user:password@)")
+        allowed = origin == self.api_origin or (
+            origin[0] == "https" and origin[2] == 443 and host.endswith(MEDIA_HOST_SUFFIXES)
+        )
+        if not allowed:
             raise ValidationError(
                 "url",
-                f"refusing to send the access token to {parts.scheme}://{host}: media is "
-                f"downloaded only from {self.api_host} or Meta's media hosts over https",
+                f"refusing to send the access token to {parts.scheme}://{parts.netloc}: media "
+                f"is downloaded only from {self.base_url.split('/', 3)[2]} or Meta's media "
+                "hosts over https",
             )
 
     @asynccontextmanager

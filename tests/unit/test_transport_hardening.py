@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from aioresponses import aioresponses
 
-from whatsapp_async import ConfigurationError, WhatsAppClient
+from whatsapp_async import ConfigurationError, ValidationError, WhatsAppClient
 
 #: Shaped like a real Meta token.
 TOKEN = "EAAG-hardening-token-0123456789"
@@ -34,3 +35,40 @@ def test_repr_of_a_client_whose_init_failed_does_not_raise(
     half = object.__new__(WhatsAppClient)
     half._owner = True  # a failure after some attributes were set
     assert "WhatsAppClient" in repr(half)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://graph.facebook.com:8443/v21.0/media/1", "https://graph.facebook.com:80/x",
+     "http://graph.facebook.com/x", "https://lookaside.fbsbx.com:444/x",
+     "https://scontent.xx.fbcdn.net:8080/v/t1/abc", "https://graph.facebook.com:99999/x"],
+)
+def test_download_host_check_compares_scheme_host_and_port(url: str) -> None:
+    with pytest.raises(ValidationError):
+        WhatsAppClient(TOKEN, "1")._transport.check_download_host(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://graph.facebook.com:443/v21.0/media/1", "https://lookaside.fbsbx.com:443/x"]
+)
+def test_download_host_check_accepts_the_default_port_spelled_out(url: str) -> None:
+    WhatsAppClient(TOKEN, "1")._transport.check_download_host(url)
+
+
+def test_loopback_download_only_on_the_api_port() -> None:
+    transport = WhatsAppClient(TOKEN, "1", base_url="http://127.0.0.1:8081/v21.0")._transport
+    transport.check_download_host("http://127.0.0.1:8081/files/1")
+    for url in ("http://127.0.0.1:8082/files/1", "http://127.0.0.1/files/1",
+                "https://127.0.0.1:8081/files/1"):
+        with pytest.raises(ValidationError):
+            transport.check_download_host(url)
+
+
+async def test_download_url_with_credentials_is_a_validation_error() -> None:
+    async with WhatsAppClient(TOKEN, "1") as wa:
+        with aioresponses() as mock:
+            for url in ("https://user:pw@lookaside.fbsbx.com/x", "https://user@graph.facebook.com/x"):
+                with pytest.raises(ValidationError, match="credentials"):
+                    async with wa.open_download(url):
+                        pass
+            assert mock.requests == {}
