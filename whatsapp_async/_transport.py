@@ -254,7 +254,7 @@ class Transport:
             try:
                 async with session.request(
                     method, self.base_url + path, data=data, params=request.params,
-                    headers=headers, timeout=options.client_timeout,
+                    headers=headers, timeout=options.client_timeout, allow_redirects=False,
                 ) as resp:
                     raw = await resp.read()
                     if debug():
@@ -301,8 +301,8 @@ class Transport:
             nonlocal attempts
             attempts += 1
             answer = await pipeline(Attempt(request, attempts))
-            if answer.status >= 400:
-                raise answer.error  # type: ignore[misc]  # never None for an error status
+            if answer.status >= 300:
+                raise answer.error or _redirect_error(answer)
             try:
                 return decoder.decode(answer.body)
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:
@@ -372,6 +372,16 @@ class Transport:
             raise transport_failure(
                 exc, "GET", _DOWNLOAD_PATH, timeout=options.timeout
             ) from exc
+
+
+def _redirect_error(answer: Answer) -> UnexpectedResponseError:
+    """The error for a 3xx answer: API calls never follow redirects (nor resend a body)."""
+    return UnexpectedResponseError(
+        status=answer.status,
+        message="a redirect, not followed: API calls never follow redirects, so the "
+        "request was not processed",
+        method=answer.method, path=answer.path,
+    )
 
 
 def _form(multipart: Multipart, to_close: list[IO[bytes]]) -> aiohttp.FormData:

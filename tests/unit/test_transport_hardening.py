@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from aioresponses import aioresponses
 
-from whatsapp_async import ConfigurationError, ValidationError, WhatsAppClient
+from tests.support import FAST_RETRY
+from whatsapp_async import (
+    ConfigurationError,
+    UnexpectedResponseError,
+    ValidationError,
+    WhatsAppClient,
+)
+from whatsapp_async.middleware import AttemptCounter
+from whatsapp_async.outcome import Fate, fate_of
 
 #: Shaped like a real Meta token.
 TOKEN = "EAAG-hardening-token-0123456789"
@@ -72,3 +82,39 @@ async def test_download_url_with_credentials_is_a_validation_error() -> None:
                     async with wa.open_download(url):
                         pass
             assert mock.requests == {}
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+async def test_api_calls_never_follow_a_redirect(status: int) -> None:
+    hits: list[str] = []
+
+    async def redirect(request: web.Request) -> web.Response:
+        hits.append(request.path)
+        return web.Response(status=status, headers={"Location": "/elsewhere"})
+
+    async def elsewhere(request: web.Request) -> web.Response:
+        hits.append(request.path)
+        return web.json_response({"success": True})
+
+    app = web.Application()
+    app.router.add_route("*", "/v21.0/1/messages", redirect)
+    app.router.add_route("*", "/v21.0/1", redirect)
+    app.router.add_route("*", "/elsewhere", elsewhere)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        base = str(server.make_url("/v21.0"))
+        async with WhatsAppClient(TOKEN, "1", base_url=base, retry=FAST_RETRY) as wa:
+            counter = AttemptCounter()
+            view = wa.with_middleware(counter)
+            with pytest.raises(UnexpectedResponseError) as sent:
+                await view.messages.send_text("+15551234567", "hi")
+            assert sent.value.status == status
+            assert sent.value.may_have_been_sent is False
+            assert fate_of(sent.value, attempts=counter.count) is Fate.REFUSED
+            with pytest.raises(UnexpectedResponseError) as got:
+                await wa.phone_numbers.get()
+            assert got.value.status == status
+    finally:
+        await server.close()
+    assert hits == ["/v21.0/1/messages", "/v21.0/1"]  # once each: not followed, not retried
