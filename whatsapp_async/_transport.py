@@ -102,6 +102,42 @@ def resolve_base_url(base_url: str | None, api_version: str | None) -> str:
     return base_url.rstrip("/")
 
 
+class AuthHeaders(dict[str, str]):
+    """Request headers carrying the bearer token, with a repr that masks it.
+
+    Error reporters format every local of every frame (``capture_locals``);
+    a plain dict here would print the token.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        shown = {k: "Bearer ***" if k == "Authorization" else v for k, v in self.items()}
+        return f"AuthHeaders({shown!r})"
+
+    __str__ = __repr__
+
+
+class Secret:
+    """A string kept out of reprs and captured locals; :meth:`reveal` gives it back."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+    __str__ = __repr__
+
+
 @dataclass(frozen=True)
 class RequestOptions:
     """Per-view settings applied to every request."""
@@ -130,8 +166,10 @@ class Download:
         try:
             async for chunk in self._response.content.iter_chunked(size):
                 yield chunk
+            return
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            raise transport_failure(exc, "GET", _DOWNLOAD_PATH) from exc
+            failure = transport_failure(exc, "GET", _DOWNLOAD_PATH)
+        raise failure  # outside the except block, without aiohttp's cause (see pipeline)
 
 
 def transport_failure(
@@ -182,7 +220,7 @@ class Transport:
         self,
         *,
         base_url: str,
-        access_token: str,
+        access_token: Secret,
         throttle: Throttle,
         max_connections: int,
         session: aiohttp.ClientSession | None,
@@ -198,8 +236,10 @@ class Transport:
         self._owns_session = session is None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
-        self._auth_headers = {"Authorization": f"Bearer {access_token}", "User-Agent": USER_AGENT}
-        self._json_headers = {**self._auth_headers, "Content-Type": JSON_TYPE}
+        self._auth_headers = AuthHeaders(
+            {"Authorization": f"Bearer {access_token.reveal()}", "User-Agent": USER_AGENT}
+        )
+        self._json_headers = AuthHeaders({**self._auth_headers, "Content-Type": JSON_TYPE})
 
     @property
     def closed(self) -> bool:
@@ -267,10 +307,13 @@ class Transport:
                         path=path,
                     )
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                raise transport_failure(exc, method, path, timeout=options.timeout) from exc
+                failure = transport_failure(exc, method, path, timeout=options.timeout)
             finally:
                 for handle in to_close:
                     handle.close()
+            # Raised here, outside the except block and without a cause: aiohttp's
+            # exception (its repr, and its frames' locals) holds the request headers.
+            raise failure
 
         debug = functools.partial(log.isEnabledFor, logging.DEBUG)
         return pipeline(self.throttle, options.middleware, exchange)
@@ -368,10 +411,10 @@ class Transport:
                         resp.status, resp.headers, raw, method="GET", path=_DOWNLOAD_PATH
                     )
                 yield Download(resp)
+                return
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            raise transport_failure(
-                exc, "GET", _DOWNLOAD_PATH, timeout=options.timeout
-            ) from exc
+            failure = transport_failure(exc, "GET", _DOWNLOAD_PATH, timeout=options.timeout)
+        raise failure  # outside the except block, without aiohttp's cause (see pipeline)
 
 
 def _redirect_error(answer: Answer) -> UnexpectedResponseError:

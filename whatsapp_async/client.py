@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import aiohttp
 
-from ._transport import Download, RequestOptions, Transport, resolve_base_url
+from ._transport import Download, RequestOptions, Secret, Transport, resolve_base_url
 from .errors import ConfigurationError
 from .middleware import CallNext, Middleware
 from .request import APIRequest, check_segment
@@ -96,12 +96,15 @@ class WhatsAppClient:
         messages_per_second: float = 80.0,
         middleware: Sequence[Middleware] = (),
     ) -> None:
-        token = access_token or os.environ.get("WHATSAPP_ACCESS_TOKEN")
+        token = Secret(access_token or os.environ.get("WHATSAPP_ACCESS_TOKEN") or "")
+        # Error reporters show every local and argument of a failing frame: from
+        # here on, no plain copy of the token stays in this one.
+        access_token = None
         if not token:
             raise ConfigurationError(
                 "no access token: pass access_token= or set WHATSAPP_ACCESS_TOKEN"
             )
-        if _HEADER_UNSAFE.search(token):
+        if _HEADER_UNSAFE.search(token.reveal()):
             # Checked here, not at the first request: a trailing newline from a
             # file or env var would otherwise surface as a plain ValueError later.
             raise ConfigurationError(
