@@ -59,6 +59,7 @@ JSON_TYPE = "application/json"
 # Hosts Meta serves media downloads from (seen in real GET /{media-id} answers).
 MEDIA_HOST_SUFFIXES = ("lookaside.fbsbx.com", ".fbcdn.net", ".whatsapp.net")
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _API_VERSION = re.compile(r"v\d+\.\d+")
 
 
@@ -101,6 +102,42 @@ def resolve_base_url(base_url: str | None, api_version: str | None) -> str:
     return base_url.rstrip("/")
 
 
+class AuthHeaders(dict[str, str]):
+    """Request headers carrying the bearer token, with a repr that masks it.
+
+    Error reporters format every local of every frame (``capture_locals``);
+    a plain dict here would print the token.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        shown = {k: "Bearer ***" if k == "Authorization" else v for k, v in self.items()}
+        return f"AuthHeaders({shown!r})"
+
+    __str__ = __repr__
+
+
+class Secret:
+    """A string kept out of reprs and captured locals; :meth:`reveal` gives it back."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+    __str__ = __repr__
+
+
 @dataclass(frozen=True)
 class RequestOptions:
     """Per-view settings applied to every request."""
@@ -129,8 +166,10 @@ class Download:
         try:
             async for chunk in self._response.content.iter_chunked(size):
                 yield chunk
+            return
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            raise transport_failure(exc, "GET", _DOWNLOAD_PATH) from exc
+            failure = transport_failure(exc, "GET", _DOWNLOAD_PATH)
+        raise failure  # outside the except block, without aiohttp's cause (see pipeline)
 
 
 def transport_failure(
@@ -181,21 +220,26 @@ class Transport:
         self,
         *,
         base_url: str,
-        access_token: str,
+        access_token: Secret,
         throttle: Throttle,
         max_connections: int,
         session: aiohttp.ClientSession | None,
     ) -> None:
         self.base_url = base_url
-        self.api_host = urlsplit(base_url).hostname or ""
+        parts = urlsplit(base_url)
+        self.api_host = parts.hostname or ""
+        self.api_origin = (parts.scheme, self.api_host.lower(),
+                           parts.port or _DEFAULT_PORTS.get(parts.scheme))
         self.throttle = throttle
         self._max_connections = max_connections
         self._session = session
         self._owns_session = session is None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
-        self._auth_headers = {"Authorization": f"Bearer {access_token}", "User-Agent": USER_AGENT}
-        self._json_headers = {**self._auth_headers, "Content-Type": JSON_TYPE}
+        self._auth_headers = AuthHeaders(
+            {"Authorization": f"Bearer {access_token.reveal()}", "User-Agent": USER_AGENT}
+        )
+        self._json_headers = AuthHeaders({**self._auth_headers, "Content-Type": JSON_TYPE})
 
     @property
     def closed(self) -> bool:
@@ -250,7 +294,7 @@ class Transport:
             try:
                 async with session.request(
                     method, self.base_url + path, data=data, params=request.params,
-                    headers=headers, timeout=options.client_timeout,
+                    headers=headers, timeout=options.client_timeout, allow_redirects=False,
                 ) as resp:
                     raw = await resp.read()
                     if debug():
@@ -263,10 +307,13 @@ class Transport:
                         path=path,
                     )
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                raise transport_failure(exc, method, path, timeout=options.timeout) from exc
+                failure = transport_failure(exc, method, path, timeout=options.timeout)
             finally:
                 for handle in to_close:
                     handle.close()
+            # Raised here, outside the except block and without a cause: aiohttp's
+            # exception (its repr, and its frames' locals) holds the request headers.
+            raise failure
 
         debug = functools.partial(log.isEnabledFor, logging.DEBUG)
         return pipeline(self.throttle, options.middleware, exchange)
@@ -297,8 +344,8 @@ class Transport:
             nonlocal attempts
             attempts += 1
             answer = await pipeline(Attempt(request, attempts))
-            if answer.status >= 400:
-                raise answer.error  # type: ignore[misc]  # never None for an error status
+            if answer.status >= 300:
+                raise answer.error or _redirect_error(answer)
             try:
                 return decoder.decode(answer.body)
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:
@@ -313,24 +360,34 @@ class Transport:
         )
 
     def check_download_host(self, url: str) -> None:
-        """Refuse a URL whose host may not receive the token.
+        """Refuse a URL whose origin may not receive the token.
+
+        Allowed: the API's own origin (scheme, host and port, so plain http
+        only to a loopback API on its own port), or one of Meta's media hosts
+        over https on the default port.
 
         Raises:
-            ValidationError: Not https (or http to loopback), or a host that is
-                neither the API host nor one of Meta's media hosts.
+            ValidationError: Another origin, credentials in the URL, or a
+                malformed URL.
         """
         try:
             parts = urlsplit(url)
             host = (parts.hostname or "").lower()
-        except ValueError as exc:  # e.g. an unclosed "[" of an IPv6 host
+            origin = (parts.scheme, host, parts.port or _DEFAULT_PORTS.get(parts.scheme))
+        except ValueError as exc:  # e.g. an unclosed "[" of an IPv6 host, a port > 65535
             raise ValidationError("url", "is not a valid URL") from exc
-        scheme_ok = parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host))
-        host_ok = host == self.api_host or host.endswith(MEDIA_HOST_SUFFIXES)
-        if not (scheme_ok and host_ok):
+        if parts.username is not None or parts.password is not None:
+            # aiohttp would refuse to combine them with the Authorization header.
+            raise ValidationError("url", "must not carry credentials (user:password@)")
+        allowed = origin == self.api_origin or (
+            origin[0] == "https" and origin[2] == 443 and host.endswith(MEDIA_HOST_SUFFIXES)
+        )
+        if not allowed:
             raise ValidationError(
                 "url",
-                f"refusing to send the access token to {parts.scheme}://{host}: media is "
-                f"downloaded only from {self.api_host} or Meta's media hosts over https",
+                f"refusing to send the access token to {parts.scheme}://{parts.netloc}: media "
+                f"is downloaded only from {self.base_url.split('/', 3)[2]} or Meta's media "
+                "hosts over https",
             )
 
     @asynccontextmanager
@@ -354,10 +411,20 @@ class Transport:
                         resp.status, resp.headers, raw, method="GET", path=_DOWNLOAD_PATH
                     )
                 yield Download(resp)
+                return
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            raise transport_failure(
-                exc, "GET", _DOWNLOAD_PATH, timeout=options.timeout
-            ) from exc
+            failure = transport_failure(exc, "GET", _DOWNLOAD_PATH, timeout=options.timeout)
+        raise failure  # outside the except block, without aiohttp's cause (see pipeline)
+
+
+def _redirect_error(answer: Answer) -> UnexpectedResponseError:
+    """The error for a 3xx answer: API calls never follow redirects (nor resend a body)."""
+    return UnexpectedResponseError(
+        status=answer.status,
+        message="a redirect, not followed: API calls never follow redirects, so the "
+        "request was not processed",
+        method=answer.method, path=answer.path,
+    )
 
 
 def _form(multipart: Multipart, to_close: list[IO[bytes]]) -> aiohttp.FormData:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import cached_property
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import aiohttp
 
-from ._transport import Download, RequestOptions, Transport, resolve_base_url
+from ._transport import Download, RequestOptions, Secret, Transport, resolve_base_url
 from .errors import ConfigurationError
 from .middleware import CallNext, Middleware
 from .request import APIRequest, check_segment
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 __all__ = ["WhatsAppClient"]
 
 T = TypeVar("T")
+
+# Characters an HTTP header value cannot carry (CR and LF would split the header).
+_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class WhatsAppClient:
@@ -72,7 +76,8 @@ class WhatsAppClient:
             first, after the throttle (see :mod:`whatsapp_async.middleware`).
 
     Raises:
-        ConfigurationError: No token, or an unsafe/malformed base URL.
+        ConfigurationError: No token, a token with a control character (such as
+            a trailing newline), or an unsafe/malformed base URL.
     """
 
     def __init__(
@@ -91,10 +96,20 @@ class WhatsAppClient:
         messages_per_second: float = 80.0,
         middleware: Sequence[Middleware] = (),
     ) -> None:
-        token = access_token or os.environ.get("WHATSAPP_ACCESS_TOKEN")
+        token = Secret(access_token or os.environ.get("WHATSAPP_ACCESS_TOKEN") or "")
+        # Error reporters show every local and argument of a failing frame: from
+        # here on, no plain copy of the token stays in this one.
+        access_token = None
         if not token:
             raise ConfigurationError(
                 "no access token: pass access_token= or set WHATSAPP_ACCESS_TOKEN"
+            )
+        if _HEADER_UNSAFE.search(token.reveal()):
+            # Checked here, not at the first request: a trailing newline from a
+            # file or env var would otherwise surface as a plain ValueError later.
+            raise ConfigurationError(
+                "the access token holds a control character (a trailing newline?), "
+                "which an HTTP header cannot carry; strip it"
             )
         number = phone_number_id or os.environ.get("WHATSAPP_PHONE_NUMBER_ID") or None
         if number is not None:
@@ -230,6 +245,8 @@ class WhatsAppClient:
         return self._transport.closed
 
     def __repr__(self) -> str:
+        if "_pipeline" not in self.__dict__:  # __init__ failed: error reporters still format it
+            return "<WhatsAppClient (not initialised) access_token='***'>"
         kind = "WhatsAppClient" if self._owner else "WhatsAppClient view"
         state = "closed" if self.closed else "open"
         return (

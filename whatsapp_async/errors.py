@@ -271,12 +271,14 @@ class APIError(WhatsAppError):
 class UnexpectedResponseError(APIError):
     """An error status without a Graph error body (e.g. a proxy's 502 page).
 
-    A 5xx answer of this kind does not prove the request was refused.
+    A 5xx answer of this kind does not prove the request was refused, nor does
+    a 2xx answer that could not be read. A 3xx (a redirect, never followed)
+    proves it was not processed.
     """
 
     @property
     def may_have_been_sent(self) -> bool:
-        return self.status >= 500 or self.status < 400
+        return self.status >= 500 or self.status < 300
 
 
 class AuthenticationError(APIError):
