@@ -92,8 +92,12 @@ class RedisThrottle:
             :class:`~whatsapp_async.errors.ThrottleUnavailableError` before
             anything is sent; ``"local"`` falls back to a
             :class:`~whatsapp_async.LocalThrottle` in this process (logged once
-            per outage) and returns to Redis when it answers again.
-        fallback_fraction: Share of the rate the local fallback allows; with N
+            per outage) and returns to Redis when it answers again. Senders
+            queued on the fallback then take their slot from Redis, and for
+            ``probe_interval`` + 1 s a process back on Redis (in either mode)
+            also keeps to the fallback's share, as other processes may still
+            be on theirs: no second gets more than rate plus burst.
+        fallback_fraction: Share of the rate (and burst) the local fallback allows; with N
             processes sharing a number, ``1 / N`` keeps the sum under the limit.
         idle_ttl: Seconds an unused bucket stays in Redis.
         min_rate_fraction: Floor of the rate after repeated 130429s.
@@ -177,8 +181,12 @@ class RedisThrottle:
             weakref.WeakValueDictionary()
         )
         self._seen: dict[str, float] = {}
+        # when the last Redis slot handed to this process falls, per number
+        self._slots_until: dict[str, float] = {}
         self._local: LocalThrottle | None = None
         self._down = False
+        self._back: asyncio.Event | None = None  # set when Redis answers after an outage
+        self._recovering_until = 0.0
         self._next_probe = 0.0
         self._cause = ""
 
@@ -205,22 +213,28 @@ class RedisThrottle:
             ThrottleUnavailableError: Redis could not be reached and
                 ``on_unavailable="fail"``; nothing was sent.
         """
-        was_down = self._down
-        if self._use_redis():
-            gate = self._gates.get(phone_number_id)
-            if gate is None:
-                gate = self._gates[phone_number_id] = asyncio.Semaphore(self._max_reserved)
-            async with gate:
-                # An outage found by another caller while this one queued: do
-                # not make every queued caller wait for Redis to time out.
-                if was_down or not self._down:
-                    if await self._take(phone_number_id):
-                        return
-                elif self._on_unavailable == "fail":
-                    raise self._error()
-        elif self._on_unavailable == "fail":
-            raise self._error()
-        await self._fallback().acquire(phone_number_id)
+        while True:
+            was_down = self._down
+            if self._use_redis():
+                if time.monotonic() < self._recovering_until:
+                    # Other processes may still be on their fallback until
+                    # their next probe: keep to this process's share meanwhile.
+                    await self._fallback().acquire(phone_number_id)
+                gate = self._gates.get(phone_number_id)
+                if gate is None:
+                    gate = self._gates[phone_number_id] = asyncio.Semaphore(self._max_reserved)
+                async with gate:
+                    # An outage found by another caller while this one queued:
+                    # do not make every queued caller wait for Redis to time out.
+                    if was_down or not self._down:
+                        if await self._take(phone_number_id):
+                            return
+                    elif self._on_unavailable == "fail":
+                        raise self._error()
+            elif self._on_unavailable == "fail":
+                raise self._error()
+            if await self._wait_on_fallback(phone_number_id):
+                return
 
     async def report_rate_limited(
         self, phone_number_id: str, retry_after: float | None = None
@@ -343,6 +357,9 @@ class RedisThrottle:
                 return False
             self._came_back()
             if reserved:
+                until = time.monotonic() + wait_us / 1e6
+                if until > self._slots_until.get(phone_number_id, 0.0):
+                    self._slots_until[phone_number_id] = until
                 if wait_us > 0:
                     await asyncio.sleep(wait_us / 1e6)
                 return True
@@ -378,6 +395,7 @@ class RedisThrottle:
         error = self._error(exc)
         if not self._down:
             self._down = True
+            self._back = asyncio.Event()
             self._next_probe = time.monotonic() + self._probe_interval
             if self._on_unavailable == "local":
                 log.warning(
@@ -399,14 +417,46 @@ class RedisThrottle:
     def _came_back(self) -> None:
         if self._down:
             self._down = False
+            # One probe period for the other processes to notice too, and one
+            # second (what the receiver counts in) for their fallback's last
+            # grants to age out.
+            self._recovering_until = time.monotonic() + self._probe_interval + 1.0
+            if self._back is not None:
+                self._back.set()
             log.warning("shared throttle: Redis (%s) is reachable again", self._where)
+
+    async def _wait_on_fallback(self, phone_number_id: str) -> bool:
+        """Take a fallback token; False if Redis came back first (then take from Redis).
+
+        A caller still queued here when Redis answers again must not drain
+        this process's share on top of the full shared rate Redis hands out.
+        """
+        # Slots Redis gave out before the outage go first: the fallback's
+        # share comes on top of nothing.
+        delay = self._slots_until.get(phone_number_id, 0.0) - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        back = self._back
+        if back is None or back.is_set():
+            return False
+        grant = asyncio.ensure_future(self._fallback().acquire(phone_number_id))
+        woken = asyncio.ensure_future(back.wait())
+        try:
+            await asyncio.wait((grant, woken), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+            if not grant.done():
+                grant.cancel()
+        return grant.done() and not grant.cancelled()
 
     def _fallback(self) -> LocalThrottle:
         if self._local is None:
             fraction = self._fallback_fraction
             self._local = LocalThrottle(
                 self.rate * fraction,
-                burst=self._burst or None,
+                # the burst is shared like the rate: the fallbacks together
+                # may not start an outage with more than one burst
+                burst=max(1.0, self._burst * fraction) if self._burst else None,
                 rates={k: v * fraction for k, v in self._rates.items()},
                 min_rate_fraction=self._min_fraction,
                 recovery_interval=self._interval_us / 1e6,

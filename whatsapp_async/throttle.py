@@ -116,6 +116,9 @@ class _Bucket:
     last_used: float
     penalties: int = 0
     last_penalty: float = field(default=-1e18)
+    # when the last counted 130429 event began, and when its pause ends
+    event_at: float = field(default=-1e18)
+    pause_until: float = field(default=-1e18)
 
 
 class LocalThrottle:
@@ -123,7 +126,8 @@ class LocalThrottle:
 
     On a 130429 the number's bucket is held shut for a pause (the API's hint, or
     1 s doubling per consecutive hit up to ``max_pause``) and its rate halves
-    (never below ``min_rate_fraction`` of the configured rate). After each
+    (never below ``min_rate_fraction`` of the configured rate). The answers to
+    sends that were in flight together are one hit, not one each. After each
     quiet ``recovery_interval`` the rate climbs back by a tenth of the
     configured rate. Buckets idle for ``idle_ttl`` seconds are dropped.
 
@@ -203,15 +207,29 @@ class LocalThrottle:
     async def report_rate_limited(
         self, phone_number_id: str, retry_after: float | None = None
     ) -> None:
-        """Pause ``phone_number_id``'s sends and halve its rate after a 130429."""
+        """Pause ``phone_number_id``'s sends and halve its rate after a 130429.
+
+        Reports that arrive during the pause (or within a second of the report
+        that started it) are answers to sends made before the slow-down took
+        effect, so they are the same event: they may lengthen the pause but do
+        not slow the number down again, as with :class:`RedisThrottle`.
+        """
         loop = asyncio.get_running_loop()
         now = loop.time()
         bucket = self._buckets.get(phone_number_id) or self._new_bucket(phone_number_id, now)
-        bucket.penalties = bucket.penalties + 1 if now - bucket.last_penalty < 60 else 1
-        bucket.last_penalty = now
+        if now < max(bucket.pause_until, bucket.event_at + 1.0):
+            if retry_after is not None:
+                until = now + min(max(retry_after, 0.0), self._max_pause)
+                if until > bucket.pause_until:
+                    bucket.pause_until = until
+                    self._retune(bucket, hold=until - now)
+            return
+        bucket.penalties = bucket.penalties + 1 if now - bucket.event_at < 60 else 1
+        bucket.event_at = bucket.last_penalty = now
         bucket.rate = max(bucket.base_rate * self._min_fraction, bucket.rate / 2)
         pause = retry_after if retry_after is not None else 2.0 ** (bucket.penalties - 1)
-        pause = min(pause, self._max_pause)
+        pause = min(max(pause, 0.0), self._max_pause)
+        bucket.pause_until = now + pause
         self._retune(bucket, hold=pause)
         log.info(
             "throughput limit hit for number %s: pausing %.1fs, rate now %.1f/s",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import signal
 import subprocess
 import sys
 import time
@@ -506,3 +507,79 @@ async def test_client_reports_130429_to_the_shared_bucket(
             with pytest.raises(WhatsAppError):
                 await wa.messages.send_text("15551234567", "hello")
     assert await other_process.fetch_rate(NUMBER) == 40
+
+
+def busiest_second(times: list[float], window: float = 1.0) -> int:
+    """The most grants in any ``window``-second span (the receiver counts per second)."""
+    times = sorted(times)
+    most, first = 0, 0
+    for last, t in enumerate(times):
+        while t - times[first] >= window:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
+@pytest.mark.parametrize(
+    ("modes", "switch"),
+    [(("local", "local"), "restart"), (("fail", "local"), "restart"),
+     (("local", "local"), "stall")],
+)
+async def test_no_second_goes_over_the_shared_rate_across_an_outage_and_recovery(
+    own_redis_server: RedisServer, prefix: str, modes: tuple[str, str], switch: str
+) -> None:
+    # Two "processes" (two throttles, each half the rate in fallback) keep
+    # 20 senders each waiting; Redis dies (or stops answering) and comes
+    # back, and they go on. The sends queued on a fallback must not drain
+    # while Redis hands out the full shared rate again.
+    rate, burst = 50, 5
+    grants: list[float] = []
+    throttles = [
+        RedisThrottle(
+            own_redis_server.url, rate=rate, burst=burst, on_unavailable=mode,  # type: ignore[arg-type]
+            fallback_fraction=0.5, probe_interval=0.5, socket_timeout=0.5, key_prefix=prefix,
+        )
+        for mode in modes
+    ]
+    stop = False
+
+    async def sender(throttle: RedisThrottle) -> None:
+        while not stop:
+            try:
+                await throttle.acquire(NUMBER)
+            except ThrottleUnavailableError:
+                await asyncio.sleep(0.05)
+            else:
+                grants.append(time.monotonic())
+
+    def pause_redis() -> None:
+        if switch == "restart":
+            own_redis_server.kill()
+        else:  # alive but silent, as under DEBUG SLEEP or a long fork
+            own_redis_server._proc.send_signal(signal.SIGSTOP)  # type: ignore[union-attr]
+
+    def resume_redis() -> None:
+        if switch == "restart":
+            own_redis_server.start()
+        else:
+            own_redis_server._proc.send_signal(signal.SIGCONT)  # type: ignore[union-attr]
+
+    try:
+        tasks = [asyncio.create_task(sender(t)) for t in throttles for _ in range(20)]
+        await asyncio.sleep(1.5)
+        await asyncio.to_thread(pause_redis)
+        await asyncio.sleep(2.5)
+        await asyncio.to_thread(resume_redis)
+        await asyncio.sleep(4.0)
+        stop = True
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        for throttle in throttles:
+            await throttle.aclose()
+    assert not any(t._down for t in throttles)  # both went back to Redis
+    assert len(grants) > 6 * rate * 0.4  # they kept sending throughout
+    # Rate plus burst is what the bucket allows in a second; the window is
+    # 20 ms short so that timer lateness on a busy machine is not counted.
+    assert busiest_second(grants, window=0.98) <= rate + burst

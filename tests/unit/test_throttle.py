@@ -119,7 +119,47 @@ async def test_consecutive_reports_double_the_pause_and_floor_the_rate() -> None
     throttle = LocalThrottle(rate=100, burst=1, min_rate_fraction=0.2, max_pause=0.0)
     for _ in range(5):
         await throttle.report_rate_limited("1")
+        await asyncio.sleep(1.1)  # past the pause and the second that makes one event
     assert throttle.rate_for("1") == 20  # 100 -> 50 -> 25 -> 20 (floor) -> 20 -> 20
+
+
+@on_virtual_clock
+async def test_pauses_double_with_each_separate_event() -> None:
+    throttle = LocalThrottle(rate=100, burst=1, recovery_interval=100)
+    await throttle.acquire("1")
+    await throttle.report_rate_limited("1")
+    assert await timed([throttle.acquire("1")]) == pytest.approx(1.02, abs=SLACK)
+    await throttle.report_rate_limited("1")
+    # the second event, after the first pause ended: 2 s, at 25/s
+    assert await timed([throttle.acquire("1")]) == pytest.approx(2.04, abs=SLACK)
+
+
+@on_virtual_clock
+async def test_a_burst_of_concurrent_reports_is_one_event() -> None:
+    throttle = LocalThrottle(rate=200, burst=1)
+    await throttle.acquire("1")
+    # five sends in flight together all answered 130429
+    await asyncio.gather(*(throttle.report_rate_limited("1") for _ in range(5)))
+    assert throttle.rate_for("1") == 100  # halved once, not floored at 20
+    # one pause of 1 s (no hint), then a token at 100/s; not 2**4 = 16 s
+    assert await timed([throttle.acquire("1")]) == pytest.approx(1.01, abs=SLACK)
+    # and sends go on at the halved rate
+    assert await timed([throttle.acquire("1") for _ in range(10)]) == pytest.approx(
+        0.1, abs=SLACK
+    )
+
+
+@on_virtual_clock
+async def test_reports_within_the_pause_may_lengthen_it_but_do_not_slow_down_again() -> None:
+    throttle = LocalThrottle(rate=100, burst=1)
+    await throttle.acquire("1")
+    await throttle.report_rate_limited("1", retry_after=0.5)
+    await asyncio.sleep(0.2)
+    await throttle.report_rate_limited("1", retry_after=2.0)  # the API asks for longer
+    await throttle.report_rate_limited("1", retry_after=0.1)  # a shorter hint changes nothing
+    assert throttle.rate_for("1") == 50
+    # the pause now ends 2 s after the second report, then one token at 50/s
+    assert await timed([throttle.acquire("1")]) == pytest.approx(2.02, abs=SLACK)
 
 
 @on_virtual_clock
