@@ -150,10 +150,13 @@ class WebhookRouter(HandlerRegistry):
         self._closed = False
 
     def __repr__(self) -> str:
-        return (
-            f"<WebhookRouter app_secret='***' handlers={self.handler_count} "
-            f"running={len(self._tasks)}{' closed' if self._closed else ''}>"
-        )
+        # Error reporters repr the locals of a failed __init__ too: never raise.
+        try:
+            handlers, running = self.handler_count, len(self._tasks)
+        except AttributeError:
+            return "<WebhookRouter app_secret='***' not initialised>"
+        closed = " closed" if getattr(self, "_closed", False) else ""
+        return f"<WebhookRouter app_secret='***' handlers={handlers} running={running}{closed}>"
 
     @property
     def running(self) -> int:
