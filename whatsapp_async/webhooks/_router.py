@@ -18,7 +18,7 @@ from ._errors import InvalidPayloadError, WebhookVerificationError
 from ._events import ChangeEvent, ErrorEvent, MessageEvent, Sender, StatusEvent
 from ._handlers import HandlerRegistry
 from ._parse import parse_notification
-from ._signature import verify_challenge, verify_signature
+from ._signature import UNUSABLE_SECRET, AppSecret, verify_challenge
 from ._tasks import HandlerTasks
 
 if TYPE_CHECKING:
@@ -113,7 +113,8 @@ class WebhookRouter(HandlerRegistry):
         max_body_size: The body size cap in bytes.
 
     Raises:
-        ConfigurationError: ``app_secret`` is empty or a limit is out of range.
+        ConfigurationError: ``app_secret`` is empty or not text or bytes, or a
+            limit is out of range.
     """
 
     def __init__(
@@ -128,8 +129,12 @@ class WebhookRouter(HandlerRegistry):
         max_backlog: int | None = None,
         handler_timeout: float | None = None,
     ) -> None:
-        if not app_secret:
-            raise ConfigurationError("app_secret must not be empty")
+        secret = AppSecret.parse(app_secret)
+        # Out of this frame's locals before any check can raise: error reporters
+        # format them.
+        del app_secret
+        if secret is None:
+            raise ConfigurationError(UNUSABLE_SECRET)
         if dedupe_size < 0 or max_body_size < 0:
             raise ConfigurationError("dedupe_size and max_body_size must be >= 0")
         if max_concurrency is not None and max_concurrency < 1:
@@ -141,7 +146,7 @@ class WebhookRouter(HandlerRegistry):
         if max_backlog is None and max_concurrency is not None:
             max_backlog = _BACKLOG_PER_SLOT * max_concurrency
         super().__init__()
-        self._app_secret = app_secret
+        self._app_secret = secret
         self._verify_token = verify_token or None
         self.client = client
         self.max_body_size = max_body_size
@@ -203,7 +208,7 @@ class WebhookRouter(HandlerRegistry):
             return _UNAVAILABLE
         if len(raw_body) > self.max_body_size:
             return _TOO_LARGE
-        if not verify_signature(raw_body, signature_header, self._app_secret):
+        if not self._app_secret.verify(raw_body, signature_header):
             log.warning("webhook refused: %s signature",
                         "wrong" if signature_header else "missing")
             return _FORBIDDEN
