@@ -7,9 +7,9 @@ their bounded shutdown in :mod:`._tasks`, the dedupe memory in :mod:`._dedupe`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import ConfigurationError
 from ..types.webhooks import MessagesChange, MessagesValue, Notification
@@ -18,7 +18,7 @@ from ._errors import InvalidPayloadError, WebhookVerificationError
 from ._events import ChangeEvent, ErrorEvent, MessageEvent, Sender, StatusEvent
 from ._handlers import HandlerRegistry
 from ._parse import parse_notification
-from ._signature import verify_challenge, verify_signature
+from ._signature import UNUSABLE_SECRET, AppSecret, verify_challenge
 from ._tasks import HandlerTasks
 
 if TYPE_CHECKING:
@@ -48,6 +48,19 @@ _FORBIDDEN = WebhookResponse(403, b"Forbidden")
 _TOO_LARGE = WebhookResponse(413, b"Payload Too Large")
 _BAD_REQUEST = WebhookResponse(400, b"Bad Request")
 _UNAVAILABLE = WebhookResponse(503, b"Shutting down")
+_BUSY = WebhookResponse(503, b"Busy")
+
+#: The backlog a concurrency limit gets unless told: this many calls per slot.
+_BACKLOG_PER_SLOT = 10
+
+_Call = tuple[Callable[[Any], Awaitable[Any]], object, str]
+
+
+class _Update(NamedTuple):
+    """One update of a notification: its dedupe key (None: never deduped) and handler calls."""
+
+    key: tuple[str, ...] | None
+    calls: list[_Call]
 
 
 class WebhookRouter(HandlerRegistry):
@@ -84,6 +97,15 @@ class WebhookRouter(HandlerRegistry):
         max_concurrency: At most this many handlers run at once (the others
             wait their turn); None does not limit. Meta asks for fast handlers
             and a big batch can hold 1,000 updates.
+        max_backlog: At most this many handler calls wait for a slot; a POST
+            that would need more is answered 503 (nothing dispatched, Meta
+            redelivers it). Defaults to ``10 * max_concurrency``, or no bound
+            without ``max_concurrency`` (then it bounds the unfinished calls).
+            A batch bigger than the backlog is taken when a slot is free and
+            nothing waits.
+        handler_timeout: Seconds a handler may run before it is cancelled (and
+            logged with the update's ids); None lets it run. Without it a hung
+            handler keeps its slot forever.
 
     Attributes:
         client: The client replies go through; may be set after construction
@@ -91,7 +113,8 @@ class WebhookRouter(HandlerRegistry):
         max_body_size: The body size cap in bytes.
 
     Raises:
-        ConfigurationError: ``app_secret`` is empty or a limit is out of range.
+        ConfigurationError: ``app_secret`` is empty or not text or bytes, or a
+            limit is out of range.
     """
 
     def __init__(
@@ -103,27 +126,42 @@ class WebhookRouter(HandlerRegistry):
         dedupe_size: int = 10_000,
         max_body_size: int = MAX_BODY_SIZE,
         max_concurrency: int | None = None,
+        max_backlog: int | None = None,
+        handler_timeout: float | None = None,
     ) -> None:
-        if not app_secret:
-            raise ConfigurationError("app_secret must not be empty")
+        secret = AppSecret.parse(app_secret)
+        # Out of this frame's locals before any check can raise: error reporters
+        # format them.
+        del app_secret
+        if secret is None:
+            raise ConfigurationError(UNUSABLE_SECRET)
         if dedupe_size < 0 or max_body_size < 0:
             raise ConfigurationError("dedupe_size and max_body_size must be >= 0")
         if max_concurrency is not None and max_concurrency < 1:
             raise ConfigurationError("max_concurrency must be >= 1 or None")
+        if max_backlog is not None and max_backlog < 0:
+            raise ConfigurationError("max_backlog must be >= 0 or None")
+        if handler_timeout is not None and not handler_timeout > 0:
+            raise ConfigurationError("handler_timeout must be > 0 or None")
+        if max_backlog is None and max_concurrency is not None:
+            max_backlog = _BACKLOG_PER_SLOT * max_concurrency
         super().__init__()
-        self._app_secret = app_secret
+        self._app_secret = secret
         self._verify_token = verify_token or None
         self.client = client
         self.max_body_size = max_body_size
         self._seen = RecentKeys(dedupe_size)
-        self._tasks = HandlerTasks(max_concurrency)
+        self._tasks = HandlerTasks(max_concurrency, max_backlog, handler_timeout)
         self._closed = False
 
     def __repr__(self) -> str:
-        return (
-            f"<WebhookRouter app_secret='***' handlers={self.handler_count} "
-            f"running={len(self._tasks)}{' closed' if self._closed else ''}>"
-        )
+        # Error reporters repr the locals of a failed __init__ too: never raise.
+        try:
+            handlers, running = self.handler_count, len(self._tasks)
+        except AttributeError:
+            return "<WebhookRouter app_secret='***' not initialised>"
+        closed = " closed" if getattr(self, "_closed", False) else ""
+        return f"<WebhookRouter app_secret='***' handlers={handlers} running={running}{closed}>"
 
     @property
     def running(self) -> int:
@@ -163,13 +201,14 @@ class WebhookRouter(HandlerRegistry):
         Returns:
             413 if too large, 403 if the signature is missing or wrong (nothing
             dispatched), 400 if the body is not a notification, 503 after
-            :meth:`aclose`, else 200.
+            :meth:`aclose` or when the backlog cannot take its handler calls
+            (nothing dispatched or remembered), else 200.
         """
         if self._closed:
             return _UNAVAILABLE
         if len(raw_body) > self.max_body_size:
             return _TOO_LARGE
-        if not verify_signature(raw_body, signature_header, self._app_secret):
+        if not self._app_secret.verify(raw_body, signature_header):
             log.warning("webhook refused: %s signature",
                         "wrong" if signature_header else "missing")
             return _FORBIDDEN
@@ -178,7 +217,11 @@ class WebhookRouter(HandlerRegistry):
         except InvalidPayloadError as exc:
             log.warning("webhook refused: %s", exc.reason)
             return _BAD_REQUEST
-        self.dispatch(notification)
+        updates = self._plan(notification)
+        if not self._tasks.can_take(sum(len(u.calls) for u in updates)):
+            log.warning("webhook answered 503: the handler backlog is full")
+            return _BUSY
+        self._start(updates)
         return _OK
 
     # ------------------------------------------------------------- dispatch
@@ -187,7 +230,8 @@ class WebhookRouter(HandlerRegistry):
         """Start the matching handlers for every new update in ``notification``.
 
         Use it directly when notifications reach you another way (a queue);
-        no signature is checked here. Call it inside the running event loop.
+        no signature is checked and the backlog bound is not applied here.
+        Call it inside the running event loop.
 
         Args:
             notification: A parsed notification (:func:`parse_notification`).
@@ -195,25 +239,44 @@ class WebhookRouter(HandlerRegistry):
         Returns:
             How many handler tasks were started.
         """
+        return self._start(self._plan(notification))
+
+    def _start(self, updates: list[_Update]) -> int:
+        # Dedupe is recorded only now, so a notification refused with 503 is new
+        # when Meta redelivers it.
         started = 0
+        spawn = self._tasks.spawn
+        for update in updates:
+            if update.key is not None and not self._seen.add(update.key):
+                log.debug("dropped redelivered update %s", update.key[1])
+                continue
+            for handler, event, what in update.calls:
+                spawn(handler, event, what)
+                started += 1
+        return started
+
+    def _plan(self, notification: Notification) -> list[_Update]:
+        updates: list[_Update] = []
         for entry in notification.entry:
             for change in entry.changes:
                 if isinstance(change, MessagesChange):
-                    started += self._dispatch_value(change.value, entry.id)
+                    self._plan_value(change.value, entry.id, updates)
                     continue
                 event = ChangeEvent(change, entry.id)
-                for route in self._change_routes:
-                    if route.accepts(change.field):
-                        self._tasks.spawn(route.handler, event, f"change {change.field}")
-                        started += 1
-        return started
+                what = f"change {change.field}"
+                calls: list[_Call] = [(route.handler, event, what)
+                                      for route in self._change_routes
+                                      if route.accepts(change.field)]
+                updates.append(_Update(None, calls))
+        return updates
 
-    def _dispatch_value(self, value: MessagesValue, waba_id: str) -> int:
-        started = 0
+    def _plan_value(self, value: MessagesValue, waba_id: str, updates: list[_Update]) -> None:
         client = self.client
-        spawn = self._tasks.spawn
+        seen = self._seen
         for message in value.messages:
-            if message.id and not self._seen.add(("m", message.id)):
+            key = ("m", message.id) if message.id else None
+            if key is not None and key in seen:
+                seen.add(key)  # refreshes it in the LRU
                 log.debug("dropped redelivered message %s", message.id)
                 continue
             contact = value.contact_for(message.from_)
@@ -224,26 +287,27 @@ class WebhookRouter(HandlerRegistry):
             )
             event = MessageEvent(value, waba_id, client, message=message, sender=sender)
             what = f"{message.kind} message {message.id}"
+            calls: list[_Call] = []
             for route in self._message_routes:
                 matched = route.event_for(event)
                 if matched is not None:
-                    spawn(route.handler, matched, what)
-                    started += 1
+                    calls.append((route.handler, matched, what))
+            updates.append(_Update(key, calls))
         for status in value.statuses:
-            if not self._seen.add(("s", status.id, status.status)):
+            s_key = ("s", status.id, status.status)
+            if s_key in seen:
+                seen.add(s_key)
                 log.debug("dropped redelivered %s status of %s", status.status, status.id)
                 continue
             status_event = StatusEvent(value, waba_id, client, status=status)
-            for s_route in self._status_routes:
-                if s_route.accepts(status.status):
-                    spawn(s_route.handler, status_event, f"{status.status} status {status.id}")
-                    started += 1
+            what = f"{status.status} status {status.id}"
+            updates.append(_Update(s_key, [(r.handler, status_event, what)
+                                           for r in self._status_routes
+                                           if r.accepts(status.status)]))
         for error in value.errors:
             error_event = ErrorEvent(value, waba_id, client, error=error)
-            for handler in self._error_routes:
-                spawn(handler, error_event, f"error {error.code}")
-                started += 1
-        return started
+            what = f"error {error.code}"
+            updates.append(_Update(None, [(h, error_event, what) for h in self._error_routes]))
 
     # ------------------------------------------------------------- lifecycle
 

@@ -9,17 +9,66 @@ from collections.abc import Mapping
 from ..errors import ConfigurationError
 from ._errors import WebhookVerificationError
 
-__all__ = ["SIGNATURE_HEADER", "sign", "verify_challenge", "verify_signature"]
+__all__ = ["SIGNATURE_HEADER", "AppSecret", "sign", "verify_challenge", "verify_signature"]
 
 #: The request header Meta puts the signature in.
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 _PREFIX = "sha256="
 
 
-def _key(app_secret: str | bytes) -> bytes:
-    if not app_secret:
-        raise ConfigurationError("app_secret must not be empty")
-    return app_secret.encode() if isinstance(app_secret, str) else bytes(app_secret)
+class AppSecret:
+    """The app secret as HMAC key bytes, shown as ``***`` wherever it is repr'd.
+
+    Error reporters (Sentry, loguru, rich) format the locals of every frame
+    on an error path: the key lives only here, never in a plain local.
+    """
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def __repr__(self) -> str:
+        return "AppSecret('***')"
+
+    @classmethod
+    def parse(cls, value: object) -> AppSecret | None:
+        """The secret of a non-empty str (UTF-8) or bytes-like ``value``, else None.
+
+        It never raises: an exception raised here would carry the value (a
+        ``UnicodeEncodeError`` holds the whole string) and this frame holds it.
+        """
+        if isinstance(value, str):
+            try:
+                key = value.encode()
+            except UnicodeEncodeError:
+                return None
+        elif isinstance(value, (bytes, bytearray, memoryview)):
+            key = bytes(value)
+        else:
+            return None
+        return cls(key) if key else None
+
+    def digest(self, raw_body: bytes) -> str:
+        """The lowercase hex HMAC-SHA256 of ``raw_body``."""
+        # Keyed first, fed after: a bad body raises in update(), not in the
+        # hmac constructor frames whose locals hold the key.
+        mac = hmac.new(self._key, digestmod=hashlib.sha256)
+        mac.update(raw_body)
+        return mac.hexdigest()
+
+    def verify(self, raw_body: bytes, signature_header: str | None) -> bool:
+        """Whether ``signature_header`` signs ``raw_body`` (compared in constant time)."""
+        if not signature_header or not signature_header.startswith(_PREFIX):
+            return False
+        try:
+            received = signature_header[len(_PREFIX):].strip().lower().encode("ascii")
+        except UnicodeEncodeError:
+            return False
+        return hmac.compare_digest(self.digest(raw_body).encode("ascii"), received)
+
+
+UNUSABLE_SECRET = "app_secret must be a non-empty str or bytes (str encodable as UTF-8)"
 
 
 def sign(raw_body: bytes, app_secret: str | bytes) -> str:
@@ -35,9 +84,13 @@ def sign(raw_body: bytes, app_secret: str | bytes) -> str:
         ``"sha256="`` followed by the lowercase hex HMAC-SHA256.
 
     Raises:
-        ConfigurationError: ``app_secret`` is empty.
+        ConfigurationError: ``app_secret`` is empty or not text or bytes.
     """
-    return _PREFIX + hmac.new(_key(app_secret), raw_body, hashlib.sha256).hexdigest()
+    secret = AppSecret.parse(app_secret)
+    del app_secret  # out of this frame's locals before anything can raise
+    if secret is None:
+        raise ConfigurationError(UNUSABLE_SECRET)
+    return _PREFIX + secret.digest(raw_body)
 
 
 def verify_signature(
@@ -58,17 +111,13 @@ def verify_signature(
         True only for a well-formed header whose digest matches.
 
     Raises:
-        ConfigurationError: ``app_secret`` is empty.
+        ConfigurationError: ``app_secret`` is empty or not text or bytes.
     """
-    key = _key(app_secret)
-    if not signature_header or not signature_header.startswith(_PREFIX):
-        return False
-    try:
-        received = signature_header[len(_PREFIX):].strip().lower().encode("ascii")
-    except UnicodeEncodeError:
-        return False
-    expected = hmac.new(key, raw_body, hashlib.sha256).hexdigest().encode("ascii")
-    return hmac.compare_digest(expected, received)
+    secret = AppSecret.parse(app_secret)
+    del app_secret  # out of this frame's locals before anything can raise
+    if secret is None:
+        raise ConfigurationError(UNUSABLE_SECRET)
+    return secret.verify(raw_body, signature_header)
 
 
 def verify_challenge(params: Mapping[str, str], verify_token: str) -> str:
