@@ -7,9 +7,9 @@ from typing import Any
 
 import msgspec
 
-from .errors import APIError, build_api_error
+from .errors import APIError, UnexpectedResponseError, build_api_error
 
-__all__ = ["error_from_response", "usage_retry_after"]
+__all__ = ["error_from_response", "redirect_error", "usage_retry_after"]
 
 
 def usage_retry_after(headers: Mapping[str, str]) -> float | None:
@@ -71,4 +71,24 @@ def error_from_response(
         retry_after=usage_retry_after(headers),
         method=method,
         path=path,
+    )
+
+
+def redirect_error(status: int, *, method: str, path: str) -> UnexpectedResponseError:
+    """The error for a 3xx answer: API calls never follow redirects (nor resend a body).
+
+    Args:
+        status: The 3xx status.
+        method: HTTP method of the request, for the message.
+        path: Path of the request, for the message.
+
+    Returns:
+        An :class:`~whatsapp_async.UnexpectedResponseError` whose outcome is
+        "not processed" (``may_have_been_sent`` is False for a 3xx).
+    """
+    return UnexpectedResponseError(
+        status=status,
+        message="a redirect, not followed: API calls never follow redirects, so the "
+        "request was not processed",
+        method=method, path=path,
     )

@@ -345,7 +345,7 @@ class Transport:
             attempts += 1
             answer = await pipeline(Attempt(request, attempts))
             if answer.status >= 300:
-                raise answer.error or _redirect_error(answer)
+                raise answer.error  # type: ignore[misc]  # never None from 300 on
             try:
                 return decoder.decode(answer.body)
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:
@@ -415,16 +415,6 @@ class Transport:
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             failure = transport_failure(exc, "GET", _DOWNLOAD_PATH, timeout=options.timeout)
         raise failure  # outside the except block, without aiohttp's cause (see pipeline)
-
-
-def _redirect_error(answer: Answer) -> UnexpectedResponseError:
-    """The error for a 3xx answer: API calls never follow redirects (nor resend a body)."""
-    return UnexpectedResponseError(
-        status=answer.status,
-        message="a redirect, not followed: API calls never follow redirects, so the "
-        "request was not processed",
-        method=answer.method, path=answer.path,
-    )
 
 
 def _form(multipart: Multipart, to_close: list[IO[bytes]]) -> aiohttp.FormData:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
-from ._error_answers import error_from_response
+from ._error_answers import error_from_response, redirect_error
 from .errors import APIError
 from .request import APIRequest
 from .throttle import apply_pacing_rules, observer_for
@@ -87,18 +87,26 @@ class Answer(msgspec.Struct, kw_only=True, gc=False):
 
     @property
     def ok(self) -> bool:
-        """Whether the status is below 400 (the call was accepted)."""
-        return self.status < 400
+        """Whether the status is 2xx (the call was accepted)."""
+        return self.status < 300
 
     @property
     def error(self) -> APIError | None:
-        """The typed exception of an error answer (built once), None for a success."""
-        if self.status < 400:
+        """The typed exception of an answer that is not 2xx (built once), None for a success.
+
+        A 3xx is an error too: API calls never follow redirects.
+        """
+        if self.status < 300:
             return None
         if self.built_error is None:
-            self.built_error = error_from_response(
-                self.status, self.headers, self.body, method=self.method, path=self.path
-            )
+            if self.status < 400:
+                self.built_error = redirect_error(
+                    self.status, method=self.method, path=self.path
+                )
+            else:
+                self.built_error = error_from_response(
+                    self.status, self.headers, self.body, method=self.method, path=self.path
+                )
         return self.built_error
 
     def __repr__(self) -> str:

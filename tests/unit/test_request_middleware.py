@@ -21,6 +21,7 @@ from whatsapp_async import (
     ServerError,
     ThrottleUnavailableError,
     ThroughputLimitError,
+    UnexpectedResponseError,
     ValidationError,
     WhatsAppClient,
 )
@@ -261,3 +262,22 @@ async def test_a_throttle_without_observe_gets_the_built_in_rules() -> None:
             with pytest.raises(ThroughputLimitError):
                 await wa.request(SEND)
     assert events == ["acquire", "rate limited 1 120.0"]
+
+
+async def test_a_redirect_answer_is_an_error_to_a_middleware_too() -> None:
+    seen: list[Answer] = []
+
+    async def watch(attempt: Attempt, call_next: CallNext) -> Answer:
+        answer = await call_next(attempt)
+        seen.append(answer)
+        return answer
+
+    async with WhatsAppClient("t", "1", retry=NO_RETRY, middleware=[watch]) as wa:
+        with aioresponses() as mock:
+            mock.post(f"{BASE}/1/messages", status=307, headers={"Location": "https://x.test/"})
+            with pytest.raises(UnexpectedResponseError, match="redirect"):
+                await wa.request(SEND)
+    [answer] = seen
+    assert not answer.ok
+    assert isinstance(answer.error, UnexpectedResponseError)
+    assert answer.error.may_have_been_sent is False
