@@ -64,7 +64,8 @@ class FakeMediaServer:
     base: str = ""
 
     def app(self) -> web.Application:
-        app = web.Application(middlewares=[self._record])
+        # aiohttp 3.14 holds multipart reads to client_max_size (1 MiB by default) too.
+        app = web.Application(middlewares=[self._record], client_max_size=200 * 2**20)
         app.router.add_post("/v21.0/{number}/media", self._upload)
         app.router.add_get("/v21.0/{media_id}", self._info)
         app.router.add_get("/files/{name}", self._file)
