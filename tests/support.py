@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import socket
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,6 @@ __all__ = [
     "NO_RETRY",
     "PHONE_NUMBER_ID",
     "ROOT",
-    "SHARED",
     "TOKEN",
     "BlockingThrottle",
     "RecordingThrottle",
@@ -44,8 +42,6 @@ __all__ = [
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-#: The read-only shared folder (spec, conformance harness) beside the checkout.
-SHARED = Path(os.environ.get("WHATSAPP_ASYNC_SHARED", ROOT.parent / "shared"))
 
 
 def load_fixture(relative: str) -> Any:

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from tests.support import PHONE_NUMBER_ID, SHARED, TOKEN
-from whatsapp_async.testing import FakeCloudAPI
+from tests.support import PHONE_NUMBER_ID, TOKEN
+from whatsapp_async.testing import OPENAPI_SPEC, FakeCloudAPI
 
-SPEC_PATH = SHARED / "openapi" / "whatsapp-cloud-api.yaml"
+SPEC_PATH = OPENAPI_SPEC
 
 #: Top-level answer fields the fake sends beyond the spec's schema, on purpose:
 #: the single-code QR GET wraps the code in "data" as Meta's own spec and docs do.

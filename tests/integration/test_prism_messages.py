@@ -1,6 +1,6 @@
 """Conformance: every message kind the library sends is accepted by a Prism mock of the spec.
 
-Prism validates each request body against ``shared/openapi/whatsapp-cloud-api.yaml``
+Prism validates each request body against ``whatsapp_async.testing.OPENAPI_SPEC``
 (required fields, enums, lengths, ranges, URI/email formats) and answers 2xx only
 when it conforms. A refusal is reported with Prism's own reasons (the
 ``sl-violations`` header), fetched by replaying the same bytes.

@@ -1,12 +1,12 @@
 """Conformance: every non-message operation of the spec, through the library, against Prism.
 
-Prism (``shared/conformance/prism-server.sh``) validates each request against
-``shared/openapi/whatsapp-cloud-api.yaml`` and answers 422/400/415/401 when it
+Prism (started by ``tests/prism_server.py``) validates each request against
+``whatsapp_async.testing.OPENAPI_SPEC`` and answers 422/400/415/401 when it
 does not match; a 2xx answer therefore means the library sent what the spec
 asks for. The operation list is read from the spec itself, so an operation
 added there without a case here fails :func:`test_every_operation_has_a_case`.
 
-Quirks of the mock (see ``shared/conformance/README.md``) and how they are met:
+Quirks of the mock and how they are met:
 
 * Quirk 5 - Prism serves the paths at the root, without ``/v21.0``: the
   client's ``base_url`` is the bare Prism URL.
@@ -31,7 +31,7 @@ import aiohttp
 import pytest
 import yaml
 
-from tests.support import SHARED, TOKEN
+from tests.support import TOKEN
 from whatsapp_async import (
     APIError,
     BusinessProfile,
@@ -41,10 +41,11 @@ from whatsapp_async import (
     RetryPolicy,
     WhatsAppClient,
 )
+from whatsapp_async.testing import OPENAPI_SPEC
 from whatsapp_async.types.common import Success
 from whatsapp_async.types.phone_numbers import TwoStepPinRequest
 
-SPEC = SHARED / "openapi" / "whatsapp-cloud-api.yaml"
+SPEC = OPENAPI_SPEC
 NUMBER = "106540352242922"
 QR = "ANED2T5QRU7HG1"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2048

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from aioresponses import aioresponses
 
-from tests.support import BASE, FIXTURES, NO_RETRY, SHARED, TOKEN, load_fixture
+from tests.support import BASE, FIXTURES, NO_RETRY, TOKEN, load_fixture
 from whatsapp_async import (
     APIError,
     AppRateLimitError,
@@ -69,14 +69,6 @@ def test_all_recorded_fixtures_are_covered() -> None:
     assert {p.name for p in (FIXTURES / "facts" / "errors").glob("*.json")} == set(RECORDED)
 
 
-def test_fixture_copies_match_shared_facts() -> None:
-    shared = SHARED / "facts" / "errors"
-    if not shared.exists():
-        pytest.skip("shared/ not beside this checkout")
-    for path in shared.glob("*.json"):
-        assert (FIXTURES / "facts" / "errors" / path.name).read_bytes() == path.read_bytes()
-
-
 @pytest.mark.parametrize(
     ("code", "cls"),
     [
@@ -107,9 +99,7 @@ def test_each_rate_limit_is_recognisable_and_a_rate_limit() -> None:
 
 
 def test_table_covers_every_code_in_the_facts() -> None:
-    facts = SHARED / "facts" / "cloud-api.md"
-    if not facts.exists():
-        pytest.skip("shared/ not beside this checkout")
+    facts = FIXTURES / "facts" / "cloud-api.md"
     table = facts.read_text(encoding="utf-8").split("### 2.5", 1)[1].split("## 3.", 1)[0]
     codes = {int(m) for m in re.findall(r"^\| (\d+) \|", table, flags=re.M)}
     assert codes, "could not read the code table"

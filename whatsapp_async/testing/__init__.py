@@ -17,9 +17,13 @@ No name here is also a core name: what the fake recorded is a
 ``RecordedMessage`` (the core's ``SentMessage`` is the API's answer), a stored
 QR code a ``StoredQrCode``, and what a simulated user sends an ``Inbound*``
 kind. The old names still import, with a ``DeprecationWarning``, for one release.
+
+``OPENAPI_SPEC`` is the path of the OpenAPI document of the operations this
+library implements (the fake serves them; the conformance tests check against it).
 """
 
 import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._faults import Fault, FaultInjector, FaultPlan, Latency
@@ -44,7 +48,11 @@ from ._webhooks import (
     WebhookDelivery,
 )
 
+#: The OpenAPI 3.1 document of the Cloud API operations this library implements.
+OPENAPI_SPEC = Path(__file__).resolve().parent / "openapi" / "whatsapp-cloud-api.yaml"
+
 __all__ = [
+    "OPENAPI_SPEC",
     "FakeCloudAPI",
     "Fault",
     "FaultInjector",
