@@ -81,7 +81,7 @@ class MediaRoutes:
                 f"Param file must be a file with one of the following types: "
                 f"{', '.join(MEDIA_LIMITS)}. Received file of type '{mime}'."
             )
-        data = file.file.read() if not isinstance(file, bytes) else file
+        data = bytes(file) if isinstance(file, (bytes, bytearray)) else file.file.read()
         kind, limit = MEDIA_LIMITS[base]
         if len(data) > limit:
             raise GraphError(131053, f"{kind} file is too big: {len(data)} bytes, the "

@@ -9,12 +9,15 @@ is enough::
 
 Settings for the fake go in a marker:
 ``@pytest.mark.fake_cloud_api(messages_per_second=10, webhook_url=...)``.
-The fixtures are async and need pytest-asyncio (any mode).
+The fixtures are async and need pytest-asyncio, in any mode: an ``async def``
+test that uses them, directly or through another fixture, is marked
+``asyncio`` here, so no ``asyncio_mode = "auto"`` setting is needed.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import inspect
+from collections.abc import AsyncIterator, Generator
 from typing import Any
 
 import pytest
@@ -38,6 +41,25 @@ def pytest_configure(config: pytest.Config) -> None:
         "fake_cloud_api(**kwargs): keyword arguments for the FakeCloudAPI of the "
         "fake_cloud_api / whatsapp_client fixtures",
     )
+
+
+_OUR_FIXTURES = frozenset({"fake_cloud_api", "whatsapp_client"})
+
+
+# trylast makes this wrapper the innermost, so the marker is on the item before
+# pytest-asyncio's own wrapper decides (in strict mode) whether the test is async.
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_pycollect_makeitem(
+    collector: pytest.Collector, name: str, obj: object
+) -> Generator[None, Any, None]:
+    outcome = yield
+    made = outcome.get_result()
+    if _async_fixture is None or not inspect.iscoroutinefunction(obj):
+        return
+    for item in made if isinstance(made, list) else [made]:
+        if (isinstance(item, pytest.Function) and _OUR_FIXTURES & set(item.fixturenames)
+                and item.get_closest_marker("asyncio") is None):
+            item.add_marker(pytest.mark.asyncio)
 
 
 def _fake_kwargs(request: pytest.FixtureRequest) -> dict[str, Any]:
