@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import csv
 import subprocess
@@ -310,15 +311,55 @@ def test_demo_broadcasts_to_generated_recipients(capsys: pytest.CaptureFixture[s
 
 
 def test_sandbox_delegates_to_the_fake_servers_main(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[list[str]] = []
+    seen: list[tuple[list[str], str]] = []
 
-    def fake_main(argv: list[str]) -> int:
-        seen.append(argv)
+    def fake_main(argv: list[str], *, prog: str) -> int:
+        seen.append((argv, prog))
         return 7
 
     monkeypatch.setattr("whatsapp_async.testing.__main__.main", fake_main)
     assert main(["sandbox", "--port", "8089"]) == 7
-    assert seen == [["--port", "8089"]]
+    assert seen == [(["--port", "8089"], "whatsapp-async sandbox")]
+
+
+def test_sandbox_help_names_the_command_it_was_run_as(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from whatsapp_async.testing.__main__ import main as sandbox_main
+
+    with pytest.raises(SystemExit) as through_cli:
+        main(["sandbox", "--help"])
+    assert through_cli.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: whatsapp-async sandbox ")
+    with pytest.raises(SystemExit):
+        sandbox_main(["--help"])
+    assert capsys.readouterr().out.startswith("usage: python -m whatsapp_async.testing ")
+
+
+def _every_parser() -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    from whatsapp_async.cli._main import _parser
+    from whatsapp_async.testing.__main__ import _parser as sandbox_parser
+
+    pending = [("whatsapp-async", _parser()), ("sandbox", sandbox_parser("sandbox"))]
+    while pending:
+        name, parser = pending.pop()
+        yield name, parser
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for choice, sub in action.choices.items():
+                    pending.append((f"{name} {choice}", sub))
+
+
+def test_every_option_of_every_command_has_a_help_text() -> None:
+    missing = []
+    for name, parser in _every_parser():
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                # Each command's line in the list is a pseudo-action of its own.
+                missing += [f"{name} {a.dest}" for a in action._choices_actions if not a.help]
+            elif not action.help:
+                missing.append(f"{name} {'/'.join(action.option_strings) or action.dest}")
+    assert missing == []
 
 
 def test_python_dash_m_runs_the_command() -> None:
