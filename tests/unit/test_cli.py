@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import shlex
 import subprocess
 import sys
 import threading
@@ -308,6 +309,36 @@ def test_demo_broadcasts_to_generated_recipients(capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert "rows 300:" in out
     assert "the sandbox accepted" in out
+
+
+def test_the_demos_next_step_runs_as_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--rows", "50", "--rate", "5000", "--plain", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    command = out.splitlines()[-1].strip()
+    assert command.startswith("whatsapp-async broadcast ") and "--sandbox" in command
+    assert main([*shlex.split(command)[1:], "--plain"]) == 0
+    assert "rows 5: sent 5, failed 0" in capsys.readouterr().out
+
+
+def test_the_demo_never_overwrites_a_file_of_the_samples_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    mine = write_csv(tmp_path / "whatsapp-async-sample.csv", [["phone"], ["+15550000001"]])
+    before = mine.read_bytes()
+    assert main(["demo", "--rows", "20", "--rate", "5000", "--plain", "--quiet"]) == 0
+    command = capsys.readouterr().out.splitlines()[-1]
+    assert "whatsapp-async-sample-2.csv" in command
+    assert mine.read_bytes() == before
+    # A second demo reuses its own sample instead of piling up copies.
+    assert main(["demo", "--rows", "20", "--rate", "5000", "--plain", "--quiet"]) == 0
+    assert "whatsapp-async-sample-2.csv" in capsys.readouterr().out.splitlines()[-1]
+    assert sorted(p.name for p in tmp_path.glob("*.csv*")) == [
+        "whatsapp-async-sample-2.csv", "whatsapp-async-sample.csv",
+    ]
 
 
 def test_sandbox_delegates_to_the_fake_servers_main(monkeypatch: pytest.MonkeyPatch) -> None:
