@@ -178,6 +178,28 @@ def test_a_journaled_campaign_resumes_without_resending(
     assert "skipped 3" in capsys.readouterr().out
 
 
+def test_a_resumed_runs_report_shows_the_campaigns_totals_over_all_runs(
+    fake: FakeCloudAPI, recipients: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = str(tmp_path / "run.db")
+    fake.inject(Fault.error(131026))
+    assert broadcast(recipients, "--journal", journal, "--concurrency", "1") == 1
+    capsys.readouterr()
+    assert broadcast(recipients, "--journal", journal, "--resume", "--retry-failed") == 0
+    out = capsys.readouterr().out
+    # This run sent the one row refused before; the campaign has now reached all three.
+    assert "rows 3: sent 1, failed 0, unknown 0, skipped 2" in out
+    assert ("campaign 'default', all runs: 3 recipients: sent 3, failed 0, unknown 0, "
+            "skipped 0") in out
+
+
+def test_a_first_run_shows_no_campaign_totals(
+    fake: FakeCloudAPI, recipients: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert broadcast(recipients, "--journal", str(tmp_path / "run.db")) == 0
+    assert "all runs" not in capsys.readouterr().out
+
+
 def test_a_used_journal_without_resume_is_refused(
     fake: FakeCloudAPI, recipients: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -304,7 +326,10 @@ def test_an_invalid_recipient_is_a_validation_error(
     assert fake.sent == []
 
 
-def test_demo_broadcasts_to_generated_recipients(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_broadcasts_to_generated_recipients(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # where it leaves its sample CSV
     assert main(["demo", "--rows", "300", "--rate", "5000", "--plain", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "rows 300:" in out
