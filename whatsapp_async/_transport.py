@@ -78,8 +78,9 @@ def resolve_base_url(base_url: str | None, api_version: str | None) -> str:
     """Work out the full base URL (with version) and refuse unsafe ones.
 
     Raises:
-        ConfigurationError: A malformed URL or version, or plain ``http://`` to
-            a host that is not loopback.
+        ConfigurationError: A malformed URL or version, plain ``http://`` to
+            a host that is not loopback, or a Meta Graph host without the
+            version at the end of the path.
     """
     if api_version is not None and not _API_VERSION.fullmatch(api_version):
         raise ConfigurationError(f"api_version must look like 'v22.0', got {api_version!r}")
@@ -98,6 +99,18 @@ def resolve_base_url(base_url: str | None, api_version: str | None) -> str:
         raise ConfigurationError(
             f"refusing plain http:// to {parts.hostname}: the access token would travel in "
             "clear text (http is allowed only for loopback hosts)"
+        )
+    host = parts.hostname.lower()
+    last_segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    if (host == "facebook.com" or host.endswith(".facebook.com")) and not (
+        _API_VERSION.fullmatch(last_segment)
+    ):
+        # Meta answers an unversioned path with a puzzling "(#100) Unknown path
+        # components"; other hosts (the fake, Prism, a proxy) have their own layout.
+        raise ConfigurationError(
+            f"base_url {base_url!r} must end with the API version, e.g. "
+            f"'{parts.scheme}://{parts.netloc}/{DEFAULT_API_VERSION}' (or leave base_url out "
+            "and pass api_version=)"
         )
     return base_url.rstrip("/")
 

@@ -84,6 +84,36 @@ def test_malformed_base_url_refused(url: str) -> None:
         WhatsAppClient("t", base_url=url)
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["https://graph.facebook.com", "https://graph.facebook.com/", "https://GRAPH.facebook.com",
+     "https://graph.facebook.com/me", "https://graph-video.facebook.com"],
+)
+def test_a_graph_base_url_without_the_version_is_refused_with_the_fix(url: str) -> None:
+    # Meta would answer every call "(#100) Unknown path components", which does not say why.
+    with pytest.raises(ConfigurationError, match=r"must end with the API version, e\.g\. "
+                       r"'https://[^/]+/v\d+\.\d+'"):
+        WhatsAppClient("t", base_url=url)
+
+
+def test_a_graph_base_url_without_the_version_is_refused_from_the_environment_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WHATSAPP_BASE_URL", "https://graph.facebook.com")
+    with pytest.raises(ConfigurationError, match="must end with the API version"):
+        WhatsAppClient("t")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://graph.facebook.com/v23.0", "https://graph.facebook.com/v21.0/",
+     "http://127.0.0.1:4010", "http://localhost:8089/", "https://proxy.example.test/whatsapp"],
+)
+def test_versioned_graph_and_unversioned_test_or_proxy_base_urls_are_kept(url: str) -> None:
+    # The fake and Prism serve without a version; a proxy has its own layout.
+    assert WhatsAppClient("t", base_url=url).base_url == url.rstrip("/")
+
+
 def test_unsafe_phone_number_id_refused_at_construction() -> None:
     with pytest.raises(ValidationError, match="phone_number_id"):
         WhatsAppClient("t", phone_number_id="123/../456")
