@@ -29,6 +29,7 @@ from ._error_answers import error_from_response
 from ._version import __version__
 from .errors import (
     MAY_HAVE_BEEN_SENT,
+    APIError,
     ClientClosedError,
     ConfigurationError,
     ConnectError,
@@ -78,8 +79,9 @@ def resolve_base_url(base_url: str | None, api_version: str | None) -> str:
     """Work out the full base URL (with version) and refuse unsafe ones.
 
     Raises:
-        ConfigurationError: A malformed URL or version, or plain ``http://`` to
-            a host that is not loopback.
+        ConfigurationError: A malformed URL or version, plain ``http://`` to
+            a host that is not loopback, or a Meta Graph host without the
+            version at the end of the path.
     """
     if api_version is not None and not _API_VERSION.fullmatch(api_version):
         raise ConfigurationError(f"api_version must look like 'v22.0', got {api_version!r}")
@@ -99,7 +101,24 @@ def resolve_base_url(base_url: str | None, api_version: str | None) -> str:
             f"refusing plain http:// to {parts.hostname}: the access token would travel in "
             "clear text (http is allowed only for loopback hosts)"
         )
+    host = parts.hostname.lower()
+    last_segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    if (host == "facebook.com" or host.endswith(".facebook.com")) and not (
+        _API_VERSION.fullmatch(last_segment)
+    ):
+        # Meta answers an unversioned path with a puzzling "(#100) Unknown path
+        # components"; other hosts (the fake, Prism, a proxy) have their own layout.
+        raise ConfigurationError(
+            f"base_url {base_url!r} must end with the API version, e.g. "
+            f"'{parts.scheme}://{parts.netloc}/{DEFAULT_API_VERSION}' (or leave base_url out "
+            "and pass api_version=)"
+        )
     return base_url.rstrip("/")
+
+
+def _unknown_path(error: APIError) -> bool:
+    """Whether ``error`` is Graph's answer to a path it does not know (code 100)."""
+    return error.code == 100 and "unknown path components" in error.message.lower()
 
 
 class AuthHeaders(dict[str, str]):
@@ -227,6 +246,9 @@ class Transport:
     ) -> None:
         self.base_url = base_url
         parts = urlsplit(base_url)
+        # Graph hosts are refused without a version; another host (a proxy in front
+        # of Meta, a fake) may need none, so its "unknown path" answers get a hint.
+        self._unversioned = not any(_API_VERSION.fullmatch(s) for s in parts.path.split("/"))
         self.api_host = parts.hostname or ""
         self.api_origin = (parts.scheme, self.api_host.lower(),
                            parts.port or _DEFAULT_PORTS.get(parts.scheme))
@@ -345,7 +367,14 @@ class Transport:
             attempts += 1
             answer = await pipeline(Attempt(request, attempts))
             if answer.status >= 300:
-                raise answer.error  # type: ignore[misc]  # never None from 300 on
+                error = answer.error
+                assert error is not None  # never None from 300 on
+                if self._unversioned and error.hint is None and _unknown_path(error):
+                    error.add_hint(
+                        f"base_url {self.base_url!r} has no API version: the prefix must "
+                        f"end with it, e.g. {self.base_url}/{DEFAULT_API_VERSION}"
+                    )
+                raise error
             try:
                 return decoder.decode(answer.body)
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:

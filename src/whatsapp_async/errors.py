@@ -211,7 +211,11 @@ class APIError(WhatsAppError):
         fbtrace_id: Trace id to give Meta support (from the body or ``x-fb-trace-id``).
         is_transient: ``error.is_transient`` when the API says so.
         retry_after: Seconds the API says to wait (from ``X-Business-Use-Case-Usage``), if any.
+        hint: What the client thinks a puzzling answer means, when it can tell
+            (it ends the message too).
     """
+
+    hint: str | None = None
 
     def __init__(
         self,
@@ -265,7 +269,17 @@ class APIError(WhatsAppError):
             text = f"{text}: {self.details}"
         where = f" on {self.method} {self.path}" if self.method else ""
         trace = f" [fbtrace_id={self.fbtrace_id}]" if self.fbtrace_id else ""
-        return f"{head}{where}: {text}{trace}"
+        hint = f"; hint: {self.hint}" if self.hint else ""
+        return f"{head}{where}: {text}{trace}{hint}"
+
+    def add_hint(self, hint: str) -> None:
+        """Set :attr:`hint` and end the message with it.
+
+        Args:
+            hint: What the answer most likely means and how to fix it.
+        """
+        self.hint = hint
+        self.args = (self._describe(),)
 
 
 class UnexpectedResponseError(APIError):

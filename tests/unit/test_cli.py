@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import csv
+import shlex
 import subprocess
 import sys
 import threading
@@ -176,6 +178,28 @@ def test_a_journaled_campaign_resumes_without_resending(
     assert "skipped 3" in capsys.readouterr().out
 
 
+def test_a_resumed_runs_report_shows_the_campaigns_totals_over_all_runs(
+    fake: FakeCloudAPI, recipients: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = str(tmp_path / "run.db")
+    fake.inject(Fault.error(131026))
+    assert broadcast(recipients, "--journal", journal, "--concurrency", "1") == 1
+    capsys.readouterr()
+    assert broadcast(recipients, "--journal", journal, "--resume", "--retry-failed") == 0
+    out = capsys.readouterr().out
+    # This run sent the one row refused before; the campaign has now reached all three.
+    assert "rows 3: sent 1, failed 0, unknown 0, skipped 2" in out
+    assert ("campaign 'default', all runs: 3 recipients: sent 3, failed 0, unknown 0, "
+            "skipped 0") in out
+
+
+def test_a_first_run_shows_no_campaign_totals(
+    fake: FakeCloudAPI, recipients: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert broadcast(recipients, "--journal", str(tmp_path / "run.db")) == 0
+    assert "all runs" not in capsys.readouterr().out
+
+
 def test_a_used_journal_without_resume_is_refused(
     fake: FakeCloudAPI, recipients: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -302,23 +326,96 @@ def test_an_invalid_recipient_is_a_validation_error(
     assert fake.sent == []
 
 
-def test_demo_broadcasts_to_generated_recipients(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_broadcasts_to_generated_recipients(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # where it leaves its sample CSV
     assert main(["demo", "--rows", "300", "--rate", "5000", "--plain", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "rows 300:" in out
     assert "the sandbox accepted" in out
 
 
-def test_sandbox_delegates_to_the_fake_servers_main(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[list[str]] = []
+def test_the_demos_next_step_runs_as_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--rows", "50", "--rate", "5000", "--plain", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    command = out.splitlines()[-1].strip()
+    assert command.startswith("whatsapp-async broadcast ") and "--sandbox" in command
+    assert main([*shlex.split(command)[1:], "--plain"]) == 0
+    assert "rows 5: sent 5, failed 0" in capsys.readouterr().out
 
-    def fake_main(argv: list[str]) -> int:
-        seen.append(argv)
+
+def test_the_demo_never_overwrites_a_file_of_the_samples_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    mine = write_csv(tmp_path / "whatsapp-async-sample.csv", [["phone"], ["+15550000001"]])
+    before = mine.read_bytes()
+    assert main(["demo", "--rows", "20", "--rate", "5000", "--plain", "--quiet"]) == 0
+    command = capsys.readouterr().out.splitlines()[-1]
+    assert "whatsapp-async-sample-2.csv" in command
+    assert mine.read_bytes() == before
+    # A second demo reuses its own sample instead of piling up copies.
+    assert main(["demo", "--rows", "20", "--rate", "5000", "--plain", "--quiet"]) == 0
+    assert "whatsapp-async-sample-2.csv" in capsys.readouterr().out.splitlines()[-1]
+    assert sorted(p.name for p in tmp_path.glob("*.csv*")) == [
+        "whatsapp-async-sample-2.csv", "whatsapp-async-sample.csv",
+    ]
+
+
+def test_sandbox_delegates_to_the_fake_servers_main(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[list[str], str]] = []
+
+    def fake_main(argv: list[str], *, prog: str) -> int:
+        seen.append((argv, prog))
         return 7
 
     monkeypatch.setattr("whatsapp_async.testing.__main__.main", fake_main)
     assert main(["sandbox", "--port", "8089"]) == 7
-    assert seen == [["--port", "8089"]]
+    assert seen == [(["--port", "8089"], "whatsapp-async sandbox")]
+
+
+def test_sandbox_help_names_the_command_it_was_run_as(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from whatsapp_async.testing.__main__ import main as sandbox_main
+
+    with pytest.raises(SystemExit) as through_cli:
+        main(["sandbox", "--help"])
+    assert through_cli.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: whatsapp-async sandbox ")
+    with pytest.raises(SystemExit):
+        sandbox_main(["--help"])
+    assert capsys.readouterr().out.startswith("usage: python -m whatsapp_async.testing ")
+
+
+def _every_parser() -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    from whatsapp_async.cli._main import _parser
+    from whatsapp_async.testing.__main__ import _parser as sandbox_parser
+
+    pending = [("whatsapp-async", _parser()), ("sandbox", sandbox_parser("sandbox"))]
+    while pending:
+        name, parser = pending.pop()
+        yield name, parser
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for choice, sub in action.choices.items():
+                    pending.append((f"{name} {choice}", sub))
+
+
+def test_every_option_of_every_command_has_a_help_text() -> None:
+    missing = []
+    for name, parser in _every_parser():
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                # Each command's line in the list is a pseudo-action of its own.
+                missing += [f"{name} {a.dest}" for a in action._choices_actions if not a.help]
+            elif not action.help:
+                missing.append(f"{name} {'/'.join(action.option_strings) or action.dest}")
+    assert missing == []
 
 
 def test_python_dash_m_runs_the_command() -> None:

@@ -6,10 +6,12 @@ import aiohttp
 import pytest
 from aioresponses import aioresponses
 
-from tests.support import BASE
+from tests.support import BASE, NO_RETRY
 from whatsapp_async import (
+    APIRequest,
     ClientClosedError,
     ConfigurationError,
+    InvalidParameterError,
     LocalThrottle,
     RetryPolicy,
     ValidationError,
@@ -23,6 +25,7 @@ from whatsapp_async.resources import (
     QrCodesResource,
     RegistrationResource,
 )
+from whatsapp_async.testing import FakeCloudAPI
 from whatsapp_async.types.common import Success
 
 
@@ -82,6 +85,60 @@ def test_plain_http_allowed_for_loopback(url: str) -> None:
 def test_malformed_base_url_refused(url: str) -> None:
     with pytest.raises(ConfigurationError):
         WhatsAppClient("t", base_url=url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://graph.facebook.com", "https://graph.facebook.com/", "https://GRAPH.facebook.com",
+     "https://graph.facebook.com/me", "https://graph-video.facebook.com"],
+)
+def test_a_graph_base_url_without_the_version_is_refused_with_the_fix(url: str) -> None:
+    # Meta would answer every call "(#100) Unknown path components", which does not say why.
+    with pytest.raises(ConfigurationError, match=r"must end with the API version, e\.g\. "
+                       r"'https://[^/]+/v\d+\.\d+'"):
+        WhatsAppClient("t", base_url=url)
+
+
+def test_a_graph_base_url_without_the_version_is_refused_from_the_environment_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WHATSAPP_BASE_URL", "https://graph.facebook.com")
+    with pytest.raises(ConfigurationError, match="must end with the API version"):
+        WhatsAppClient("t")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://graph.facebook.com/v23.0", "https://graph.facebook.com/v21.0/",
+     "http://127.0.0.1:4010", "http://localhost:8089/", "https://proxy.example.test/whatsapp"],
+)
+def test_versioned_graph_and_unversioned_test_or_proxy_base_urls_are_kept(url: str) -> None:
+    # The fake and Prism serve without a version; a proxy has its own layout.
+    assert WhatsAppClient("t", base_url=url).base_url == url.rstrip("/")
+
+
+async def test_an_unknown_path_answer_to_an_unversioned_base_url_hints_at_the_version() -> None:
+    # A proxy (here the fake) without the version in base_url: Meta's answer alone,
+    # "(#100) Unknown path components", does not say what is wrong.
+    async with FakeCloudAPI() as fake:
+        host = fake.base_url.rsplit("/", 1)[0]
+        async with WhatsAppClient(fake.access_token, fake.phone_number_id, base_url=host,
+                                  retry=NO_RETRY) as wa:
+            with pytest.raises(InvalidParameterError) as refused:
+                await wa.messages.send_text("+15550000001", "hi")
+    assert refused.value.code == 100
+    assert refused.value.hint is not None and "has no API version" in refused.value.hint
+    assert str(refused.value).endswith(f"e.g. {host}/v21.0")
+
+
+async def test_an_unknown_path_under_a_versioned_base_url_gets_no_hint() -> None:
+    async with FakeCloudAPI() as fake, WhatsAppClient(
+        fake.access_token, fake.phone_number_id, base_url=fake.base_url, retry=NO_RETRY
+    ) as wa:
+        with pytest.raises(InvalidParameterError, match="Unknown path components") as refused:
+            await wa.request(APIRequest("GET", ("no", "such", "thing"), Success))
+    assert refused.value.hint is None
+    assert "hint" not in str(refused.value)
 
 
 def test_unsafe_phone_number_id_refused_at_construction() -> None:

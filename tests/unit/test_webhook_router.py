@@ -329,7 +329,8 @@ def test_handshake_with_wrong_token_is_403(router: WebhookRouter) -> None:
     assert router.handshake(params).status == 403
 
 
-def test_handshake_without_configured_token_is_403() -> None:
+def test_handshake_without_configured_token_is_403(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WHATSAPP_VERIFY_TOKEN", raising=False)
     router = WebhookRouter(app_secret=SECRET)
     params = {"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"}
     assert router.handshake(params).status == 403
@@ -338,6 +339,43 @@ def test_handshake_without_configured_token_is_403() -> None:
 def test_empty_app_secret_is_refused() -> None:
     with pytest.raises(ConfigurationError):
         WebhookRouter(app_secret="")
+
+
+HANDSHAKE = {"hub.mode": "subscribe", "hub.verify_token": "env-verify", "hub.challenge": "77"}
+
+
+async def test_the_secret_and_verify_token_fall_back_to_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", "env-secret")
+    monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", "env-verify")
+    router = WebhookRouter()
+    assert (await router.handle(TEXT, sign(TEXT, "env-secret"))).status == 200
+    assert (await router.handle(TEXT, sign(TEXT, SECRET))).status == 403
+    assert router.handshake(HANDSHAKE).status == 200
+    await router.aclose()
+
+
+async def test_arguments_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", "env-secret")
+    monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", "env-verify")
+    router = WebhookRouter(app_secret=SECRET, verify_token="verify-me")
+    assert (await router.handle(TEXT, sign(TEXT, "env-secret"))).status == 403
+    assert (await router.handle(TEXT, sign(TEXT, SECRET))).status == 200
+    assert router.handshake(HANDSHAKE).status == 403
+    await router.aclose()
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_no_app_secret_anywhere_is_refused_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    if value is None:
+        monkeypatch.delenv("WHATSAPP_APP_SECRET", raising=False)
+    else:
+        monkeypatch.setenv("WHATSAPP_APP_SECRET", value)
+    with pytest.raises(ConfigurationError, match="pass app_secret= or set WHATSAPP_APP_SECRET"):
+        WebhookRouter()
 
 
 def test_repr_hides_the_app_secret(router: WebhookRouter) -> None:

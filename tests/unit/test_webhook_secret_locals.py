@@ -58,6 +58,15 @@ def test_a_router_that_fails_to_build_shows_no_app_secret_in_its_locals(
     assert SECRET not in shown
 
 
+@pytest.mark.parametrize("bad", BAD_ROUTER_ARGUMENTS, ids=lambda bad: ",".join(bad))
+def test_a_router_that_fails_to_build_shows_no_app_secret_from_the_environment(
+    bad: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", SECRET)
+    shown = captured(lambda: WebhookRouter(**bad))
+    assert SECRET not in shown
+
+
 @pytest.mark.parametrize("secret", ["", b"", 4711, "bad\ud800" + SECRET])
 def test_an_unusable_app_secret_is_refused_without_showing_it(secret: Any) -> None:
     from whatsapp_async import ConfigurationError

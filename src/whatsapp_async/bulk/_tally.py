@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 
 from ..journal import Journal
@@ -13,9 +14,25 @@ __all__ = ["Tally"]
 
 log = logging.getLogger("whatsapp_async")
 
+#: Seconds of recent history the ETA's rate is measured over: long enough to
+#: smooth out retries and bursts, short enough to follow a change of pace (the
+#: fast skips at the start of a resumed run, a throttle that slows down).
+ETA_WINDOW = 10.0
+#: Less history than this gives no ETA: the first rows say little about the pace.
+_ETA_MIN_SPAN = 1.0
+#: At most one (time, done) sample per this many seconds, however often progress is asked.
+_SAMPLE_EVERY = 0.25
+
 
 class Tally:
     """The counts of one run, and the ``on_progress`` callback fed from them.
+
+    Args:
+        total: Rows expected, when known.
+        on_progress: Called with a :class:`BroadcastProgress` at most every ``interval`` s.
+        interval: Seconds between two progress calls (unless forced).
+        clock: The clock of ``started`` and ``finished`` (the engine's ``time.monotonic``;
+            tests pass their own).
 
     Attributes:
         counts: Outcomes per status.
@@ -25,12 +42,12 @@ class Tally:
         finished: ``time.monotonic()`` at the end (None before).
     """
 
-    __slots__ = ("_interval", "_last_progress", "_on_progress", "counts", "errors",
-                 "finished", "started", "total")
+    __slots__ = ("_clock", "_interval", "_last_progress", "_on_progress", "_samples", "counts",
+                 "errors", "finished", "started", "total")
 
     def __init__(
         self, total: int | None, on_progress: Callable[[BroadcastProgress], object] | None,
-        interval: float,
+        interval: float, *, clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.counts = {"sent": 0, "failed": 0, "unknown": 0, "skipped": 0}
         self.errors: dict[str, int] = {}
@@ -40,6 +57,9 @@ class Tally:
         self._on_progress = on_progress
         self._interval = interval
         self._last_progress = 0.0
+        self._clock = clock
+        # (time, rows done) of the last ETA_WINDOW seconds, oldest first.
+        self._samples: deque[tuple[float, int]] = deque()
 
     def add(self, outcome: SendOutcome, in_flight: int) -> None:
         """Count ``outcome``, and call ``on_progress`` if its interval has passed."""
@@ -54,20 +74,45 @@ class Tally:
     def progress(self, in_flight: int) -> BroadcastProgress:
         """A snapshot of the counts so far."""
         c = self.counts
-        elapsed = (self.finished or time.monotonic()) - self.started if self.started else 0.0
+        now = self.finished or self._clock()
+        elapsed = now - self.started if self.started else 0.0
         requests = c["sent"] + c["failed"] + c["unknown"]
+        done = sum(c.values())
         return BroadcastProgress(
-            done=sum(c.values()), sent=c["sent"], failed=c["failed"], unknown=c["unknown"],
+            done=done, sent=c["sent"], failed=c["failed"], unknown=c["unknown"],
             skipped=c["skipped"], in_flight=in_flight, total=self.total,
             elapsed=elapsed, rate=requests / elapsed if elapsed > 0 else 0.0,
+            eta=self._eta(now, done),
         )
+
+    def _eta(self, now: float, done: int) -> float | None:
+        """Seconds left at the pace of the last :data:`ETA_WINDOW` seconds, or None."""
+        if self.total is None or not self.started:
+            return None
+        if done >= self.total:
+            return 0.0
+        if self.finished is not None:
+            return None  # stopped short: this run will do no more rows
+        samples = self._samples
+        if not samples:
+            samples.append((self.started, 0))
+        if now - samples[-1][0] >= _SAMPLE_EVERY:
+            samples.append((now, done))
+        # Keep one sample at or before the window's start, so the span stays ~ETA_WINDOW.
+        while len(samples) > 2 and samples[1][0] <= now - ETA_WINDOW:
+            samples.popleft()
+        since, done_then = samples[0]
+        span = now - since
+        if span < _ETA_MIN_SPAN or done <= done_then:
+            return None
+        return (self.total - done) * span / (done - done_then)
 
     def report_progress(self, in_flight: int, *, force: bool = False) -> None:
         """Call ``on_progress`` with a snapshot, at most once per interval unless ``force``."""
         callback = self._on_progress
         if callback is None:
             return
-        now = time.monotonic()
+        now = self._clock()
         if not force and now - self._last_progress < self._interval:
             return
         self._last_progress = now
@@ -81,7 +126,7 @@ class Tally:
     ) -> BroadcastReport:
         """The report of the run (``cancelled``: stopped before the input ended)."""
         c = self.counts
-        duration = (self.finished or time.monotonic()) - self.started
+        duration = (self.finished or self._clock()) - self.started
         requests = c["sent"] + c["failed"] + c["unknown"]
         return BroadcastReport(
             total=sum(c.values()), sent=c["sent"], failed=c["failed"], unknown=c["unknown"],

@@ -102,6 +102,9 @@ class BroadcastProgress(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         total: Number of rows when the input has a length (or ``total=`` was given).
         elapsed: Seconds since the run started.
         rate: Requests per second so far (sent + failed + unknown over elapsed).
+        eta: Seconds until every row has an outcome, from the rate of the last
+            few seconds; None while unknown (no ``total``, under a second of
+            history, no row done lately, or a run that ended short).
     """
 
     done: int
@@ -113,6 +116,7 @@ class BroadcastProgress(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     total: int | None
     elapsed: float
     rate: float
+    eta: float | None = None
 
 
 class BroadcastReport(msgspec.Struct, frozen=True, kw_only=True):

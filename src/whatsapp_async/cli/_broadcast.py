@@ -14,6 +14,7 @@ from ..bulk import Broadcast, Recipient, check_campaign
 from ..client import WhatsAppClient
 from ..errors import MAY_HAVE_BEEN_SENT, ConfigurationError
 from ..journal import Journal
+from ._campaign import campaign_totals
 from ._csv_input import read_recipients, scan_csv
 from ._display import Display, make_display
 from ._exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
@@ -98,9 +99,11 @@ async def run_broadcast(
         finally:
             writer.close()
             display.close()
+        # A resumed run's own counts skip what earlier runs did: show the campaign's too.
+        totals = await campaign_totals(opened) if opened is not None and args.resume else None
     report = bc.report
     assert report is not None
-    display.summary(report, title)
+    display.summary(report, title, totals)
     if writer.count and show_journal:
         print(f"{writer.count} row(s) needing attention written to {failures}")
     if report.journal and show_journal:

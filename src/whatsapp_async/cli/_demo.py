@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
+import shlex
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,9 +55,46 @@ async def demo(args: argparse.Namespace) -> int:
             )
             print(f"the sandbox accepted {len(fake.sent):,} messages; "
                   f"{fake.count_refusals(131000)} transient refusals were retried")
-    print("Next: whatsapp-async broadcast recipients.csv --template NAME --param name "
-          "--journal run.db --sandbox")
+    _print_next_step()
     return code
+
+
+#: The list the demo leaves behind, so that the next step it prints runs as is.
+_SAMPLE = "phone,name\n" + "".join(
+    f"+1555000{i:04d},{name}\n" for i, name in enumerate(("Ana", "Ben", "Chloe", "Dev", "Elif"), 1)
+)
+_SAMPLE_NAME = "whatsapp-async-sample.csv"
+
+
+def _print_next_step() -> None:
+    try:
+        sample = _write_sample(Path(_SAMPLE_NAME))
+    except OSError as exc:
+        # A read-only directory: say what the file must hold instead.
+        print(f"Next: write a CSV with a header 'phone,name' and one row per recipient "
+              f"(could not write a sample here: {exc.strerror}), then run:\n"
+              f"  whatsapp-async broadcast FILE.csv --template welcome_offer --param name "
+              "--sandbox")
+        return
+    print(f"Next: a sample list of {_SAMPLE.count(chr(10)) - 1} recipients is in {sample}; "
+          "broadcast it through the sandbox (then edit it, or use your own CSV):\n"
+          f"  whatsapp-async broadcast {shlex.quote(str(sample))} --template welcome_offer "
+          "--param name --sandbox")
+
+
+def _write_sample(path: Path) -> Path:
+    """Write the sample at ``path``, or beside it when a different file holds that name."""
+    for n in itertools.count(1):
+        candidate = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        try:
+            with candidate.open("x", encoding="utf-8", newline="") as handle:
+                handle.write(_SAMPLE)
+            return candidate
+        except FileExistsError:
+            # Never overwrite a user's file; an earlier demo's sample is reused.
+            if candidate.read_bytes() == _SAMPLE.encode():
+                return candidate
+    raise AssertionError("unreachable")  # itertools.count never ends
 
 
 def _demo_rows(n: int, seed: int) -> Iterator[Recipient]:

@@ -7,6 +7,7 @@ import time
 from typing import IO, Protocol
 
 from ..bulk import BroadcastProgress, BroadcastReport
+from ._campaign import STATUSES, CampaignTotals
 
 
 class Display(Protocol):
@@ -15,7 +16,25 @@ class Display(Protocol):
     def update(self, progress: BroadcastProgress) -> None: ...
     def close(self) -> None: ...
     def message(self, text: str) -> None: ...
-    def summary(self, report: BroadcastReport, title: str) -> None: ...
+    def summary(
+        self, report: BroadcastReport, title: str, campaign: CampaignTotals | None = None
+    ) -> None: ...
+
+
+def format_eta(eta: float | None) -> str:
+    """``eta`` seconds as ``m:ss`` (``h:mm:ss`` past an hour), or ``?`` while unknown.
+
+    Args:
+        eta: Seconds remaining, or None.
+
+    Returns:
+        The text to show.
+    """
+    if eta is None:
+        return "?"
+    minutes, seconds = divmod(round(eta), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def make_display(total: int | None, *, plain: bool, quiet: bool) -> Display:
@@ -42,7 +61,7 @@ def _counts_line(p: BroadcastProgress) -> str:
     total = f"/{p.total}" if p.total else ""
     return (
         f"{p.done}{total}{share} | sent {p.sent} failed {p.failed} unknown {p.unknown} "
-        f"skipped {p.skipped} | {p.rate:,.0f}/s | {p.elapsed:,.1f}s"
+        f"skipped {p.skipped} | {p.rate:,.0f}/s | {p.elapsed:,.1f}s | eta {format_eta(p.eta)}"
     )
 
 
@@ -77,9 +96,18 @@ class PlainDisplay:
         self.close()
         print(text, file=self._stream, flush=True)
 
-    def summary(self, report: BroadcastReport, title: str) -> None:
+    def summary(
+        self, report: BroadcastReport, title: str, campaign: CampaignTotals | None = None
+    ) -> None:
         self.close()
-        print(f"{title}\n{report.summary()}", file=sys.stdout, flush=True)
+        lines = [title, report.summary()]
+        if campaign is not None:
+            lines.append(campaign.summary())
+        print("\n".join(lines), file=sys.stdout, flush=True)
+
+
+_STYLES = {"sent": "green", "failed": "red", "unknown": "yellow", "pending": "yellow",
+           "total": "bold"}
 
 
 class RichDisplay:
@@ -89,12 +117,15 @@ class RichDisplay:
         ImportError: rich is not installed.
     """
 
-    def __init__(self, total: int | None) -> None:
+    def __init__(
+        self, total: int | None, *, err: IO[str] | None = None, out: IO[str] | None = None
+    ) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self._console = Console(stderr=True)
-        self._out = Console()
+        # The streams default to the terminal's stderr (progress) and stdout (summary).
+        self._console = Console(stderr=True) if err is None else Console(file=err)
+        self._out = Console() if out is None else Console(file=out)
         self._progress = Progress(
             TextColumn("[bold]broadcast"),
             BarColumn(),
@@ -103,18 +134,20 @@ class RichDisplay:
                        "[yellow]unknown {task.fields[unknown]}[/] skipped {task.fields[skipped]}"),
             TextColumn("{task.fields[rate]:,.0f}/s"),
             TimeElapsedColumn(),
+            TextColumn("eta {task.fields[eta]}"),
             console=self._console,
             transient=False,
         )
         self._task = self._progress.add_task(
-            "broadcast", total=total, sent=0, failed=0, unknown=0, skipped=0, rate=0.0
+            "broadcast", total=total, sent=0, failed=0, unknown=0, skipped=0, rate=0.0,
+            eta=format_eta(None),
         )
         self._progress.start()
 
     def update(self, p: BroadcastProgress) -> None:
         self._progress.update(
             self._task, completed=p.done, sent=p.sent, failed=p.failed, unknown=p.unknown,
-            skipped=p.skipped, rate=p.rate,
+            skipped=p.skipped, rate=p.rate, eta=format_eta(p.eta),
         )
 
     def close(self) -> None:
@@ -123,20 +156,27 @@ class RichDisplay:
     def message(self, text: str) -> None:
         self._console.print(text)
 
-    def summary(self, report: BroadcastReport, title: str) -> None:
+    def summary(
+        self, report: BroadcastReport, title: str, campaign: CampaignTotals | None = None
+    ) -> None:
         from rich.table import Table
 
         self.close()
         self._out.print(f"[bold]{title}[/]")
         table = Table(show_header=True)
         table.add_column("outcome")
-        table.add_column("rows", justify="right")
-        for name, value, style in (
-            ("sent", report.sent, "green"), ("failed", report.failed, "red"),
-            ("unknown", report.unknown, "yellow"), ("skipped", report.skipped, ""),
-            ("total", report.total, "bold"),
-        ):
-            table.add_row(name, f"[{style}]{value}[/]" if style else str(value))
+        table.add_column("this run" if campaign else "rows", justify="right")
+        if campaign is not None:
+            table.add_column(f"campaign {campaign.name!r}, all runs", justify="right")
+        rows = [(s, getattr(report, s)) for s in STATUSES if s != "pending"]
+        if campaign is not None and campaign.get("pending"):
+            rows.append(("pending", 0))  # left by a crashed run: sent or not, nobody knows
+        for name, value in [*rows, ("total", report.total)]:
+            style = _STYLES.get(name, "")
+            cells = [value]
+            if campaign is not None:
+                cells.append(campaign.total if name == "total" else campaign.get(name))
+            table.add_row(name, *(f"[{style}]{c}[/]" if style else str(c) for c in cells))
         self._out.print(table)
         if report.errors:
             errors = Table(title="errors", show_header=True)

@@ -21,6 +21,9 @@ from ._demo import demo
 from ._exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
 from ._send import send
 
+#: The command's name, as installed by the package's entry point.
+PROG = "whatsapp-async"
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line.
@@ -36,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The sandbox server has its own flags; it gets the rest of the line as is.
         from ..testing.__main__ import main as sandbox_main
 
-        return sandbox_main(args_list[1:])
+        return sandbox_main(args_list[1:], prog=f"{PROG} sandbox")
     args = _parser().parse_args(args_list)
     runner = {"broadcast": broadcast, "send": send, "demo": demo}[args.command]
     try:
@@ -84,7 +87,7 @@ def _positive(value: str) -> float:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="whatsapp-async", description="WhatsApp Cloud API from the command line.",
+        prog=PROG, description="WhatsApp Cloud API from the command line.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -99,7 +102,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--rows", type=int, default=10_000, help="recipients (default 10000)")
     d.add_argument("--rate", type=_positive, default=1000.0,
                    help="messages per second (default 1000)")
-    d.add_argument("--seed", type=int, default=1)
+    d.add_argument("--seed", type=int, default=1,
+                   help="seed of the generated list and of the sandbox's faults (default 1)")
     _add_output(d)
 
     # Listed for --help only: main() hands "sandbox ..." over before parsing.
@@ -140,19 +144,26 @@ def _add_broadcast_flags(b: argparse.ArgumentParser) -> None:
 def _add_send_kinds(s: argparse.ArgumentParser) -> None:
     kinds = s.add_subparsers(dest="kind", required=True, metavar="KIND")
     text = kinds.add_parser("text", help="a text message")
-    text.add_argument("--to", required=True)
-    text.add_argument("--body", required=True)
-    text.add_argument("--preview-url", action="store_true")
+    _add_to(text)
+    text.add_argument("--body", required=True, help="the message text (up to 4096 characters)")
+    text.add_argument("--preview-url", action="store_true",
+                      help="show a preview of the first URL in the body")
     image = kinds.add_parser("image", help="an image by media id or https link")
-    image.add_argument("--to", required=True)
-    image.add_argument("--media-id")
-    image.add_argument("--link")
-    image.add_argument("--caption")
+    _add_to(image)
+    image.add_argument("--media-id", help="id of an uploaded image (or give --link)")
+    image.add_argument("--link", help="https URL of the image (or give --media-id)")
+    image.add_argument("--caption", help="text shown under the image")
     template = kinds.add_parser("template", help="an approved template")
-    template.add_argument("--to", required=True)
-    template.add_argument("--template", required=True)
-    template.add_argument("--language", default="en_US")
+    _add_to(template)
+    template.add_argument("--template", required=True, help="approved template name")
+    template.add_argument("--language", default="en_US",
+                          help="template language (default en_US)")
     template.add_argument("--param", action="append", metavar="VALUE",
                           help="value of the next body parameter (repeatable)")
     for sub in (text, image, template):
         _add_credentials(sub)
+
+
+def _add_to(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--to", required=True,
+                        help="recipient's phone number, international format (+15551234567)")

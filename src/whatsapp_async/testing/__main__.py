@@ -13,12 +13,16 @@ import sys
 
 from ._server import FakeCloudAPI
 
-__all__ = ["main"]
+__all__ = ["DEFAULT_PROG", "main"]
 
 
-def _parser() -> argparse.ArgumentParser:
+#: How the server is started when not through ``whatsapp-async sandbox``.
+DEFAULT_PROG = "python -m whatsapp_async.testing"
+
+
+def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m whatsapp_async.testing",
+        prog=prog,
         description="Serve a fake WhatsApp Cloud API on loopback (no account, no network).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
@@ -61,17 +65,19 @@ async def _serve(args: argparse.Namespace, stop: asyncio.Event | None = None) ->
         await stop.wait()
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, prog: str = DEFAULT_PROG) -> int:
     """Run the sandbox server until interrupted.
 
     Args:
         argv: Command-line arguments (without the program name); defaults to
             ``sys.argv[1:]``.
+        prog: The command's name in ``--help`` and usage errors (the CLI
+            passes ``whatsapp-async sandbox``).
 
     Returns:
         The exit status: 0 after Ctrl-C or SIGTERM, 1 if the port is taken.
     """
-    args = _parser().parse_args(argv)
+    args = _parser(prog).parse_args(argv)
     try:
         asyncio.run(_serve(args))
     except KeyboardInterrupt:

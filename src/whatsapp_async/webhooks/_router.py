@@ -7,6 +7,7 @@ their bounded shutdown in :mod:`._tasks`, the dedupe memory in :mod:`._dedupe`.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -50,6 +51,10 @@ _BAD_REQUEST = WebhookResponse(400, b"Bad Request")
 _UNAVAILABLE = WebhookResponse(503, b"Shutting down")
 _BUSY = WebhookResponse(503, b"Busy")
 
+#: Where the router finds its settings when not given them, as the client does its own.
+_SECRET_VAR = "WHATSAPP_APP_SECRET"
+_VERIFY_TOKEN_VAR = "WHATSAPP_VERIFY_TOKEN"
+
 #: The backlog a concurrency limit gets unless told: this many calls per slot.
 _BACKLOG_PER_SLOT = 10
 
@@ -86,9 +91,10 @@ class WebhookRouter(HandlerRegistry):
             await event.reply_text(f"Hello {event.sender.name}!")
 
     Args:
-        app_secret: The app secret that signs the webhooks (App Dashboard).
-        verify_token: The token you chose for the GET handshake; without it
-            the handshake is refused.
+        app_secret: The app secret that signs the webhooks (App Dashboard);
+            falls back to ``WHATSAPP_APP_SECRET`` when None.
+        verify_token: The token you chose for the GET handshake; falls back to
+            ``WHATSAPP_VERIFY_TOKEN``. Without either the handshake is refused.
         client: The client handlers answer through; events bind it to the
             receiving number with ``client.for_number``.
         dedupe_size: How many recent message ids and (status id, status)
@@ -113,14 +119,14 @@ class WebhookRouter(HandlerRegistry):
         max_body_size: The body size cap in bytes.
 
     Raises:
-        ConfigurationError: ``app_secret`` is empty or not text or bytes, or a
-            limit is out of range.
+        ConfigurationError: ``app_secret`` is empty or not text or bytes (or
+            None without ``WHATSAPP_APP_SECRET``), or a limit is out of range.
     """
 
     def __init__(
         self,
         *,
-        app_secret: str | bytes,
+        app_secret: str | bytes | None = None,
         verify_token: str | None = None,
         client: WhatsAppClient | None = None,
         dedupe_size: int = 10_000,
@@ -129,11 +135,17 @@ class WebhookRouter(HandlerRegistry):
         max_backlog: int | None = None,
         handler_timeout: float | None = None,
     ) -> None:
-        secret = AppSecret.parse(app_secret)
-        # Out of this frame's locals before any check can raise: error reporters
-        # format them.
+        from_env = app_secret is None
+        # Read straight into the parser, never into a local of its own: error
+        # reporters format this frame's locals.
+        secret = AppSecret.parse(os.environ.get(_SECRET_VAR) if from_env else app_secret)
+        # Out of this frame's locals before any check can raise.
         del app_secret
         if secret is None:
+            if from_env:
+                raise ConfigurationError(
+                    f"no app secret: pass app_secret= or set {_SECRET_VAR} (a non-empty str)"
+                )
             raise ConfigurationError(UNUSABLE_SECRET)
         if dedupe_size < 0 or max_body_size < 0:
             raise ConfigurationError("dedupe_size and max_body_size must be >= 0")
@@ -147,7 +159,7 @@ class WebhookRouter(HandlerRegistry):
             max_backlog = _BACKLOG_PER_SLOT * max_concurrency
         super().__init__()
         self._app_secret = secret
-        self._verify_token = verify_token or None
+        self._verify_token = verify_token or os.environ.get(_VERIFY_TOKEN_VAR) or None
         self.client = client
         self.max_body_size = max_body_size
         self._seen = RecentKeys(dedupe_size)

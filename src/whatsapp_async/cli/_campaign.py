@@ -1,0 +1,72 @@
+"""A campaign's totals across all its runs, read back from the journal for the final report."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from ..errors import JournalError
+from ..journal import Journal
+
+__all__ = ["STATUSES", "CampaignTotals", "campaign_totals"]
+
+log = logging.getLogger("whatsapp_async")
+
+#: The journal's statuses in the order reports show them; ``pending`` only
+#: appears when a crashed run left rows whose send may or may not have happened.
+STATUSES = ("sent", "failed", "unknown", "skipped", "pending")
+
+
+@dataclass(frozen=True)
+class CampaignTotals:
+    """What the journal holds for one campaign: this run plus every earlier one.
+
+    Attributes:
+        name: The campaign.
+        counts: Recipients per journal status (each recipient counted once, in
+            its latest state).
+    """
+
+    name: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        """Recipients the campaign has recorded."""
+        return sum(self.counts.values())
+
+    def get(self, status: str) -> int:
+        """Recipients in ``status`` (0 when none)."""
+        return self.counts.get(status, 0)
+
+    def summary(self) -> str:
+        """One line of plain text, like :meth:`BroadcastReport.summary`'s first."""
+        shown = [s for s in STATUSES if s != "pending" or self.get(s)]
+        shown += sorted(set(self.counts) - set(STATUSES))  # a status a newer version wrote
+        counts = ", ".join(f"{s} {self.get(s)}" for s in shown)
+        return f"campaign {self.name!r}, all runs: {self.total} recipients: {counts}"
+
+
+async def campaign_totals(journal: Journal) -> CampaignTotals | None:
+    """Count the campaign's recipients per status.
+
+    Args:
+        journal: The open journal of the run.
+
+    Returns:
+        The totals, or None when the journal cannot be read any more (its
+        writer failed during the run, which the run's report already says):
+        the run is over, so this must not turn its outcome into an error.
+    """
+    counts: Counter[str] = Counter()
+
+    def consume(_recipient: str, status: str) -> None:
+        counts[status] += 1
+
+    try:
+        await journal.scan(consume)
+    except (JournalError, RuntimeError) as exc:
+        log.warning("cannot read the campaign's totals from %s: %s", journal.path, exc)
+        return None
+    return CampaignTotals(journal.campaign, dict(counts))
