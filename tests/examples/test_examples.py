@@ -473,3 +473,11 @@ async def test_send_every_kind_sends_each_kind_to_the_fake(
     labels = re.findall(r"^\s*([a-z_ ]+): wamid\.", capsys.readouterr().out, re.MULTILINE)
     assert len(labels) == 18 and "template" in labels and "remove reaction" in labels
 
+
+def test_examples_refer_only_to_files_in_the_repository() -> None:
+    mentioned = re.compile(r"(?:examples|tests|docs|whatsapp_async)/[\w/.-]+\.(?:py|md)")
+    for example in sorted(EXAMPLES.glob("*.py")):
+        source = example.read_text(encoding="utf-8")
+        assert "../" not in source and "shared/" not in source, example.name
+        for path in mentioned.findall(source):
+            assert (ROOT / path).is_file(), f"{example.name} mentions missing {path}"
