@@ -6,8 +6,9 @@ sends to it, and prints the JSON body the fake received for each message::
 
     python examples/send_every_kind.py
 
-Point it at another local server (for example the Prism mock of the spec,
-``shared/conformance/prism-server.sh`` -> ``http://127.0.0.1:4010``) with::
+Point it at another local server (for example a Prism mock of Meta's OpenAPI
+description, ``prism mock <spec file>``, which listens on
+``http://127.0.0.1:4010``) with::
 
     python examples/send_every_kind.py --base-url http://127.0.0.1:4010 \\
         --token test-token --phone-number-id 1234567890 --to +16505551234

@@ -379,8 +379,9 @@ class WebhookRouter(HandlerRegistry):
     def asgi_app(self) -> ASGIApp:
         """A plain ASGI application serving this router on any path it is mounted at.
 
-        It needs no framework: mount it under FastAPI/Starlette
-        (``app.mount("/webhook", router.asgi_app())``) or serve it with uvicorn.
+        It needs no framework: route it in FastAPI/Starlette
+        (``app.router.routes.append(Route("/webhook", router.asgi_app()))``; a
+        ``Mount`` would redirect ``/webhook`` to ``/webhook/``) or serve it with uvicorn.
         It answers ASGI lifespan events, closing the router on shutdown; a
         mounted app gets no lifespan events, so call :meth:`aclose` in yours.
         """

@@ -1,0 +1,1 @@
+"""The examples/ scripts, run against the library's fake Cloud API."""
