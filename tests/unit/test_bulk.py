@@ -544,6 +544,28 @@ def seed_journal(db: Path, states: dict[str, str]) -> None:
     conn.close()
 
 
+async def test_resuming_an_old_journal_gives_every_row_one_outcome(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    # Version 0 kept the invalid rows 1 and 3 (same text) as one entry under "bad", row 3.
+    db = tmp_path / "run.db"
+    seed_journal(db, {"+15550000000": "sent"})
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(
+            "INSERT INTO outcomes (campaign, recipient, row, status, error_type, updated_at) "
+            "VALUES ('default', 'bad', 3, 'skipped', 'ValidationError', 0)"
+        )
+    conn.close()
+    sender = Sender()
+    await run(wa, ["+15550000000", "bad", "+15550000001", "bad"], sender, journal=db,
+              resume=True)
+    assert sender.calls == ["+15550000001"]
+    assert [(row, to) for row, to, *_ in journal_by_row(db)] == [
+        (0, "+15550000000"), (1, "bad"), (2, "+15550000001"), (3, "bad"),
+    ]
+
+
 async def test_resume_skips_recipients_with_a_final_outcome(
     wa: WhatsAppClient, tmp_path: Path
 ) -> None:
