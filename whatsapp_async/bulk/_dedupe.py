@@ -47,6 +47,10 @@ def _prime_below(n: int) -> int:
     return 2
 
 
+# Arrays are made by repeating one zero: no transient bytes object as big as the array.
+_ZERO_KEY = (0,)
+_ZERO_ROW = (0,)
+
 #: Row positions a :class:`NumberTable` can remember (stored + 1 in 32 bits; 0 = none).
 _MAX_ROW = 0xFFFFFFFE
 
@@ -56,8 +60,8 @@ class NumberTable:
 
     A Python set of a million numbers costs ~64 MB; here the number's digits
     as a 64-bit integer (E.164 has at most 15, never a leading 0) sit in an
-    open-addressing array kept at most half full, beside a byte of state and
-    32 bits of row: ~26 bytes per number at worst. The row is what a duplicate
+    open-addressing array kept a quarter to half full, beside a byte of state
+    and 32 bits of row: 26 to 52 bytes per number. The row is what a duplicate
     names as the row it repeats.
     """
 
@@ -66,9 +70,9 @@ class NumberTable:
     def __init__(self, bits: int = 12) -> None:
         self._bits = bits
         self._size = _prime_below(1 << bits)
-        self._keys = array("q", bytes(8 * self._size))
+        self._keys = array("q", _ZERO_KEY) * self._size
         self._vals = bytearray(self._size)
-        self._rows = array("I", bytes(4 * self._size))
+        self._rows = array("I", _ZERO_ROW) * self._size
         self._count = 0
 
     def __len__(self) -> int:
@@ -138,9 +142,9 @@ class NumberTable:
         old_keys, old_vals, old_rows = self._keys, self._vals, self._rows
         self._bits += 1
         self._size = _prime_below(1 << self._bits)
-        self._keys = array("q", bytes(8 * self._size))
+        self._keys = array("q", _ZERO_KEY) * self._size
         self._vals = bytearray(self._size)
-        self._rows = array("I", bytes(4 * self._size))
+        self._rows = array("I", _ZERO_ROW) * self._size
         self._count = 0
         for i, digits in enumerate(old_keys):
             if digits:
