@@ -70,7 +70,7 @@ class RowSender:
             to = normalize_phone_number(raw)
         except ValidationError as exc:
             shown = raw.strip() if isinstance(raw, str) and raw.strip() else f"#row{index}"
-            # A row entry: keyed by the recipient, rows with the same bad text would share one.
+            # Its own row entry: under a recipient key, rows with the same bad text would share one.
             await self.finish(
                 SendOutcome(shown, "skipped", error=error_of(exc), row=index), journal=True,
                 row_entry=True,
