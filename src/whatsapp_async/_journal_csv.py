@@ -6,16 +6,32 @@ import csv
 import os
 import sqlite3
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CSV_COLUMNS", "export_csv", "export_rows"]
+from ._journal_schema import has_row_outcomes
 
-#: Columns of :func:`export_csv`, in order.
+__all__ = ["CSV_COLUMNS", "export_csv", "export_rows", "iso_utc"]
+
+#: Columns of :func:`export_csv`, in order. ``row`` is the 0-based position of the
+#: row among the rows given to the broadcast; ``updated_at`` is ISO 8601 in UTC
+#: (``2026-12-02T14:05:07.120+00:00``); ``duplicate_of`` is set on a duplicate row
+#: and names the row its recipient was sent from.
 CSV_COLUMNS = (
     "campaign", "recipient", "row", "status", "message_id", "error_code", "error_type",
-    "error_message", "attempts", "updated_at",
+    "error_message", "attempts", "updated_at", "duplicate_of",
 )
+
+_RECIPIENT_COLUMNS = (
+    "campaign, recipient, row, status, message_id, error_code, error_type, error_message, "
+    "attempts, updated_at, NULL"
+)
+_ROW_COLUMNS = (
+    "campaign, recipient, row, status, NULL, error_code, error_type, error_message, "
+    "0, updated_at, duplicate_of"
+)
+_UPDATED_AT = CSV_COLUMNS.index("updated_at")
 
 
 def export_rows(
@@ -26,10 +42,12 @@ def export_rows(
 ) -> int:
     """Write the outcomes of ``campaign`` (all when None) read through ``conn`` as CSV.
 
+    Recipients' entries and row entries (duplicates, invalid rows) come out
+    together, in input order: one line per source row.
+
     Returns:
         The number of rows written.
     """
-    sql = f"SELECT {', '.join(CSV_COLUMNS)} FROM outcomes"
     where: list[str] = []
     args: list[str] = []
     if campaign is not None:
@@ -38,17 +56,33 @@ def export_rows(
     if statuses:
         where.append(f"status IN ({', '.join('?' * len(statuses))})")
         args.extend(statuses)
-    if where:
-        sql += " WHERE " + " AND ".join(where)
+    condition = " WHERE " + " AND ".join(where) if where else ""
+    sql = f"SELECT {_RECIPIENT_COLUMNS} FROM outcomes{condition}"
+    if has_row_outcomes(conn):  # a file written before row entries existed has none
+        sql += f" UNION ALL SELECT {_ROW_COLUMNS} FROM row_outcomes{condition}"
+        args += args
     sql += " ORDER BY campaign, row"
     count = 0
     with open(destination, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
         for row in _iter_rows(conn, sql, args):
-            writer.writerow("" if v is None else v for v in row)
+            cells = ["" if v is None else v for v in row]
+            cells[_UPDATED_AT] = iso_utc(row[_UPDATED_AT])
+            writer.writerow(cells)
             count += 1
     return count
+
+
+def iso_utc(timestamp: float | None) -> str:
+    """``timestamp`` (seconds since the epoch) as ISO 8601 in UTC, to the millisecond.
+
+    Returns:
+        Text such as ``2026-12-02T14:05:07.120+00:00``; empty for None.
+    """
+    if timestamp is None:
+        return ""
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _iter_rows(conn: sqlite3.Connection, sql: str, args: list[str]) -> Iterator[tuple[Any, ...]]:
@@ -67,6 +101,8 @@ def export_csv(
     """Export a journal file to CSV (blocking; call it off the event loop).
 
     Columns are :data:`CSV_COLUMNS`; empty cells stand for missing values.
+    A file written by an older version (before row entries) is read as it is,
+    without being changed.
 
     Args:
         journal_path: The SQLite journal.

@@ -1,9 +1,14 @@
 """A durable SQLite record of a broadcast, so a killed run can resume safely.
 
-One row per distinct recipient and campaign. A row is written as ``pending``
+One entry per distinct recipient and campaign. It is written as ``pending``
 *before* its message is sent and overwritten with the final outcome after, so
 after a crash (SIGKILL, power loss) every recipient is in one of three states:
 never touched, ``pending`` (the send may or may not have happened) or final.
+Beside them, one *row entry* per source row that gets no send of its own: a
+duplicate (naming the row it repeats) or a row whose number is invalid. So
+every source row a run took has exactly one entry: its recipient's (at the
+row the recipient was sent from) or its own row entry. The tables and their
+upgrade are in :mod:`whatsapp_async._journal_schema`.
 
 All SQLite work happens on one writer thread that owns the connection; the
 event loop only hands it records. Writes that arrive together are committed in
@@ -23,38 +28,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from ._campaign_lock import CampaignLock
 from ._journal_csv import CSV_COLUMNS, export_csv, export_rows
-from .errors import ConfigurationError, JournalError
+from ._journal_schema import Synchronous, connect, journal_error
+from .errors import ConfigurationError, ValidationError
 
 __all__ = ["CSV_COLUMNS", "Journal", "JournalEntry", "export_csv"]
 
 T = TypeVar("T")
-
-Synchronous = Literal["OFF", "NORMAL", "FULL"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS campaigns (
-    name TEXT PRIMARY KEY,
-    created_at REAL NOT NULL,
-    description TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS outcomes (
-    campaign TEXT NOT NULL,
-    recipient TEXT NOT NULL,
-    row INTEGER,
-    status TEXT NOT NULL,
-    message_id TEXT,
-    error_code INTEGER,
-    error_type TEXT,
-    error_message TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    updated_at REAL NOT NULL,
-    PRIMARY KEY (campaign, recipient)
-) WITHOUT ROWID;
-"""
 
 _UPSERT = (
     "INSERT INTO outcomes (campaign, recipient, row, status, message_id, error_code, "
@@ -65,24 +48,32 @@ _UPSERT = (
     "attempts=excluded.attempts, updated_at=excluded.updated_at"
 )
 
+_UPSERT_ROW = (
+    "INSERT OR REPLACE INTO row_outcomes (campaign, row, recipient, status, duplicate_of, "
+    "error_code, error_type, error_message, updated_at) VALUES (?,?,?,?,?,?,?,?,?)"
+)
+
 # Most rows a writer transaction takes at once; bounds the latency of the last one.
 _MAX_BATCH = 512
 
 
 @dataclass(frozen=True, slots=True)
 class JournalEntry:
-    """One recipient's state in a campaign.
+    """One recipient's state in a campaign, or one row's (see :meth:`Journal.record_row`).
 
     Attributes:
         recipient: Normalised number (``+15551234567``), or the raw input for an
             invalid row.
         status: ``pending``, ``sent``, ``failed``, ``unknown`` or ``skipped``.
-        row: 0-based position of the row in the input.
+        row: 0-based position of the row among the rows given to the broadcast.
         message_id: The ``wamid`` of a sent message.
         error_code: Graph error code of a failure, when there was one.
-        error_type: Exception class name of a failure.
+        error_type: Exception class name of a failure, or why a row was skipped
+            (``Duplicate``, ``ValidationError``).
         error_message: Failure text.
         attempts: HTTP attempts made for the send.
+        duplicate_of: For a duplicate row, the position of the row its recipient
+            was sent from.
     """
 
     recipient: str
@@ -93,6 +84,7 @@ class JournalEntry:
     error_type: str | None = None
     error_message: str | None = None
     attempts: int = 0
+    duplicate_of: int | None = None
 
 
 class _Command:
@@ -218,6 +210,27 @@ class Journal:
         """
         await self._run(_upsert(self.campaign, entry))
 
+    async def record_row(self, entry: JournalEntry) -> None:
+        """Write the outcome of one source row that gets no send of its own; wait until durable.
+
+        For a duplicate of an earlier row (``duplicate_of`` names it) or a row
+        whose input is invalid. Row entries are keyed by ``entry.row``, not by
+        recipient, so each such row keeps its own entry and recording the same
+        row again (a resumed run) replaces it instead of adding a second.
+
+        Args:
+            entry: The row's outcome; ``row`` is required.
+
+        Raises:
+            ValidationError: ``entry.row`` is None or negative.
+            RuntimeError: The journal is not open.
+            JournalError: The write failed.
+        """
+        if entry.row is None or entry.row < 0:
+            raise ValidationError("row", f"a row entry needs the row's position (>= 0), "
+                                  f"got {entry.row!r}")
+        await self._run(_upsert_row(self.campaign, entry))
+
     async def forget_pending(self, to: str, prior_status: str | None = None) -> None:
         """Undo a ``pending`` mark written for a send that never went out.
 
@@ -266,8 +279,10 @@ class Journal:
         """Whether this campaign already has any recorded recipient."""
 
         def query(conn: sqlite3.Connection) -> bool:
+            # A campaign whose rows were all invalid or duplicates has row entries only.
             cur = conn.execute(
-                "SELECT 1 FROM outcomes WHERE campaign = ? LIMIT 1", (self.campaign,)
+                "SELECT 1 FROM outcomes WHERE campaign = ?1 UNION ALL "
+                "SELECT 1 FROM row_outcomes WHERE campaign = ?1 LIMIT 1", (self.campaign,)
             )
             return cur.fetchone() is not None
 
@@ -277,7 +292,10 @@ class Journal:
         """The names of the campaigns in this file that have recorded recipients, sorted."""
 
         def query(conn: sqlite3.Connection) -> list[str]:
-            rows = conn.execute("SELECT DISTINCT campaign FROM outcomes ORDER BY campaign")
+            rows = conn.execute(
+                "SELECT campaign FROM outcomes UNION SELECT campaign FROM row_outcomes "
+                "ORDER BY campaign"
+            )
             return [name for (name,) in rows]
 
         return await self._run(query)
@@ -307,9 +325,31 @@ class Journal:
 
         return await self._run(run)
 
-    async def entries(self, *, status: str | None = None) -> list[JournalEntry]:
-        """All entries of the campaign (optionally of one status), in input order.
+    async def counts(self) -> dict[str, int]:
+        """How many source rows of the campaign are in each status, over all its runs.
 
+        Recipients and row entries (duplicates, invalid rows) are both counted,
+        each once in its latest state.
+
+        Raises:
+            RuntimeError: The journal is not open.
+            JournalError: The read failed.
+        """
+
+        def query(conn: sqlite3.Connection) -> dict[str, int]:
+            rows = conn.execute(
+                "SELECT status, COUNT(*) FROM (SELECT status FROM outcomes WHERE campaign = ?1 "
+                "UNION ALL SELECT status FROM row_outcomes WHERE campaign = ?1) GROUP BY status",
+                (self.campaign,),
+            )
+            return {status: count for status, count in rows}
+
+        return await self._run(query)
+
+    async def entries(self, *, status: str | None = None) -> list[JournalEntry]:
+        """The recipients' entries of the campaign (optionally of one status), in input order.
+
+        Row entries (duplicates, invalid rows) are in :meth:`row_entries`.
         Meant for small campaigns and tests; use :func:`export_csv` for big ones.
         """
 
@@ -323,6 +363,22 @@ class Journal:
                 sql += " AND status = ?"
                 args += (status,)
             return [JournalEntry(*r) for r in conn.execute(sql + " ORDER BY row", args)]
+
+        return await self._run(run)
+
+    async def row_entries(self) -> list[JournalEntry]:
+        """The row entries of the campaign (see :meth:`record_row`), in input order.
+
+        Meant for small campaigns and tests; use :func:`export_csv` for big ones.
+        """
+
+        def run(conn: sqlite3.Connection) -> list[JournalEntry]:
+            cur = conn.execute(
+                "SELECT recipient, status, row, NULL, error_code, error_type, error_message, "
+                "0, duplicate_of FROM row_outcomes WHERE campaign = ? ORDER BY row",
+                (self.campaign,),
+            )
+            return [JournalEntry(*r) for r in cur]
 
         return await self._run(run)
 
@@ -346,7 +402,7 @@ class Journal:
         loop = self._loop
         assert loop is not None
         try:
-            conn = _connect(self.path, self._synchronous)
+            conn = connect(self.path, self._synchronous)
             conn.execute(
                 "INSERT OR IGNORE INTO campaigns (name, created_at) VALUES (?, ?)",
                 (self.campaign, time.time()),
@@ -410,15 +466,6 @@ def _settle(results: list[_Result]) -> None:
             future.set_result(value)
 
 
-def _connect(path: Path, synchronous: Synchronous) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level="DEFERRED", check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute(f"PRAGMA synchronous={synchronous}")
-    conn.execute("PRAGMA busy_timeout=5000")
-    conn.executescript(_SCHEMA)
-    return conn
-
-
 def _upsert(campaign: str, e: JournalEntry) -> Callable[[sqlite3.Connection], None]:
     params = (
         campaign, e.recipient, e.row, e.status, e.message_id, e.error_code, e.error_type,
@@ -427,6 +474,18 @@ def _upsert(campaign: str, e: JournalEntry) -> Callable[[sqlite3.Connection], No
 
     def run(conn: sqlite3.Connection) -> None:
         conn.execute(_UPSERT, params)
+
+    return run
+
+
+def _upsert_row(campaign: str, e: JournalEntry) -> Callable[[sqlite3.Connection], None]:
+    params = (
+        campaign, e.row, e.recipient, e.status, e.duplicate_of, e.error_code, e.error_type,
+        e.error_message, time.time(),
+    )
+
+    def run(conn: sqlite3.Connection) -> None:
+        conn.execute(_UPSERT_ROW, params)
 
     return run
 
@@ -447,20 +506,3 @@ def _unmark_pending(
             )
 
     return run
-
-
-def journal_error(path: Path, exc: sqlite3.Error) -> JournalError:
-    """The :class:`JournalError` of an SQLite failure on ``path``, saying what to do."""
-    text = str(exc)
-    if "full" in text:
-        advice = "the disk is full: free some space, then resume the campaign"
-    elif "unable to open" in text or "readonly" in text or "read-only" in text:
-        advice = ("it cannot be opened for writing (a missing folder, or the file or its "
-                  "folder is read-only): check the path and its permissions")
-    elif isinstance(exc, sqlite3.OperationalError):
-        advice = "SQLite could not use it; the campaign can be resumed once that is fixed"
-    else:
-        advice = ("it is not a usable journal (corrupt, truncated, or another kind of "
-                  "file): move it aside and give another path; its campaigns cannot be "
-                  "resumed from it")
-    return JournalError(f"the journal {path} cannot be used ({text}): {advice}", str(path))

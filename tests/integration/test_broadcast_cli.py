@@ -83,3 +83,44 @@ def test_a_resumed_cli_run_finishes_the_campaign(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     assert "sent 0" in again.stdout and "skipped 300" in again.stdout
     assert journal_statuses(db) == {"sent": 300}
+
+
+def test_a_cli_run_journals_one_outcome_per_csv_row_duplicates_and_invalid_rows_too(
+    tmp_path: Path,
+) -> None:
+    people = tmp_path / "people.csv"
+    rows = [[f"+1555{i:07d}", f"name {i}"] for i in range(200)]
+    for i in range(0, 200, 20):
+        rows.insert(i + 5, [rows[i][0], "again"])  # a duplicate of an earlier row
+        rows.insert(i + 9, ["n/a", "oops"])  # the same bad number, many times
+    with people.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["phone", "name"])
+        writer.writerows(rows)
+    db, failures = tmp_path / "run.db", tmp_path / "failures.csv"
+    base = ("broadcast", str(people), "--template", "spring_sale", "--param", "name",
+            "--rate", "2000", "--journal", str(db), "--sandbox", "--quiet",
+            "--failures", str(failures))
+    for extra in ((), ("--resume",)):
+        done = subprocess.run(command(*base, *extra), capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        conn = sqlite3.connect(db)
+        try:
+            recorded = [r for (r,) in conn.execute(
+                "SELECT row FROM outcomes UNION ALL SELECT row FROM row_outcomes ORDER BY row"
+            )]
+        finally:
+            conn.close()
+        assert recorded == list(range(len(rows)))
+    with failures.open(newline="", encoding="utf-8") as handle:
+        listed = list(csv.DictReader(handle))
+    # Each listed line of the file holds what the failures CSV says it does.
+    for entry in listed:
+        line = int(entry["line"])
+        phone = rows[line - 2][0]
+        if entry["error_type"] == "Duplicate":
+            assert phone == entry["phone"] == rows[int(entry["duplicate_of_line"]) - 2][0]
+        else:
+            assert (phone, entry["error_type"]) == ("n/a", "ValidationError")
+    assert len(listed) == 20

@@ -164,10 +164,21 @@ def test_number_table_keeps_many_numbers_through_growth() -> None:
     table = NumberTable(bits=2)
     keys = [15550000000 + i * 7919 for i in range(5000)]
     for i, key in enumerate(keys):
-        assert table.mark(key, 1 + i % 3) == 0
+        assert table.mark(key, 1 + i % 3, i * 3) == 0
     assert len(table) == 5000
     assert all(table.get(k) == 1 + i % 3 for i, k in enumerate(keys))
+    assert all(table.first_row(k) == i * 3 for i, k in enumerate(keys))
     assert table.get(4) == 0
+    assert table.first_row(4) is None
+
+
+def test_number_table_remembers_the_first_row_a_number_was_met_at() -> None:
+    table = NumberTable()
+    table.mark(15550000001, 1)  # known from a journal: no row in this run yet
+    assert table.first_row(15550000001) is None
+    table.mark(15550000001, 2, 7)
+    table.mark(15550000001, 2, 9)
+    assert table.first_row(15550000001) == 7
 
 
 # --------------------------------------------------------------------------- outcomes
@@ -210,6 +221,7 @@ async def test_a_duplicate_recipient_is_sent_once_and_the_repeat_skipped(
     repeat = next(o for o in outcomes if o.row == 1)
     assert repeat.status == "skipped"
     assert repeat.error is not None and repeat.error.type == "Duplicate"
+    assert repeat.duplicate_of == 0
 
 
 async def test_an_invalid_number_is_skipped_with_the_reason_and_the_run_goes_on(
@@ -432,14 +444,73 @@ def journal_rows(db: Path) -> dict[str, str]:
         conn.close()
 
 
+def journal_by_row(db: Path) -> list[tuple[int, str, str, str | None, int | None]]:
+    """Every entry of the journal, recipients' and rows' alike: (row, recipient, status,
+    error type, duplicate_of), in row order; read from the file alone."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT row, recipient, status, error_type, NULL FROM outcomes UNION ALL "
+            "SELECT row, recipient, status, error_type, duplicate_of FROM row_outcomes "
+            "ORDER BY row"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
 async def test_every_outcome_is_journaled(wa: WhatsAppClient, tmp_path: Path) -> None:
     db = tmp_path / "run.db"
     sender = Sender({"+15550000002": recipient_error()})
-    await run(wa, [*numbers(3), "bad"], sender, journal=db)
-    assert journal_rows(db) == {
-        "+15550000000": "sent", "+15550000001": "sent", "+15550000002": "failed",
-        "bad": "skipped",
-    }
+    rows = [*numbers(3), "bad", "+1 555 000 0001", "bad", "12", "+15550000000"]
+    await run(wa, rows, sender, journal=db)
+    # From the journal alone: each source row has exactly one outcome, a duplicate
+    # names the row it repeats, and invalid rows with the same text stay apart.
+    assert journal_by_row(db) == [
+        (0, "+15550000000", "sent", None, None),
+        (1, "+15550000001", "sent", None, None),
+        (2, "+15550000002", "failed", "RecipientError", None),
+        (3, "bad", "skipped", "ValidationError", None),
+        (4, "+15550000001", "skipped", "Duplicate", 1),
+        (5, "bad", "skipped", "ValidationError", None),
+        (6, "12", "skipped", "ValidationError", None),
+        (7, "+15550000000", "skipped", "Duplicate", 0),
+    ]
+
+
+async def test_a_big_run_has_exactly_one_journaled_outcome_per_source_row(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    db = tmp_path / "run.db"
+    unique = numbers(3000)
+    rows: list[str] = []
+    for i, number in enumerate(unique):
+        rows.append(number)
+        if i % 50 == 7:
+            rows.append(unique[i // 2])  # a duplicate of an earlier row
+        if i % 60 == 11:
+            rows.append(("n/a", "", "+12")[i % 3])  # the same few bad strings again and again
+    report = await run(wa, rows, Sender(), journal=db, concurrency=32)
+    entries = journal_by_row(db)
+    assert [row for row, *_ in entries] == list(range(len(rows)))
+    duplicates = [e for e in entries if e[3] == "Duplicate"]
+    invalid = [e for e in entries if e[3] == "ValidationError"]
+    assert len(duplicates) == len(range(7, 3000, 50)) == report.errors["Duplicate"]
+    assert len(invalid) == len(range(11, 3000, 60)) == report.errors["ValidationError"]
+    for row, recipient, _, _, first in duplicates:
+        assert first is not None and first < row and rows[first] == recipient
+
+
+async def test_a_resumed_run_keeps_one_outcome_per_row(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    db = tmp_path / "run.db"
+    rows = ["+15550000000", "bad", "+15550000000", "bad", "+15550000001"]
+    await run(wa, rows[:4], Sender(), journal=db)  # the first run stopped before the last row
+    sender = Sender()
+    outcomes = await collect(run(wa, rows, sender, journal=db, resume=True))
+    assert sender.calls == ["+15550000001"]
+    assert [row for row, *_ in journal_by_row(db)] == [0, 1, 2, 3, 4]
+    assert next(o for o in outcomes if o.row == 2).duplicate_of == 0
 
 
 async def test_a_second_run_on_a_used_campaign_needs_resume(
@@ -471,6 +542,28 @@ def seed_journal(db: Path, states: dict[str, str]) -> None:
             [(r, i, s) for i, (r, s) in enumerate(states.items())],
         )
     conn.close()
+
+
+async def test_resuming_an_old_journal_gives_every_row_one_outcome(
+    wa: WhatsAppClient, tmp_path: Path
+) -> None:
+    # Version 0 kept the invalid rows 1 and 3 (same text) as one entry under "bad", row 3.
+    db = tmp_path / "run.db"
+    seed_journal(db, {"+15550000000": "sent"})
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(
+            "INSERT INTO outcomes (campaign, recipient, row, status, error_type, updated_at) "
+            "VALUES ('default', 'bad', 3, 'skipped', 'ValidationError', 0)"
+        )
+    conn.close()
+    sender = Sender()
+    await run(wa, ["+15550000000", "bad", "+15550000001", "bad"], sender, journal=db,
+              resume=True)
+    assert sender.calls == ["+15550000001"]
+    assert [(row, to) for row, to, *_ in journal_by_row(db)] == [
+        (0, "+15550000000"), (1, "bad"), (2, "+15550000001"), (3, "bad"),
+    ]
 
 
 async def test_resume_skips_recipients_with_a_final_outcome(

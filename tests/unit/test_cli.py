@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import csv
 import shlex
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -16,7 +17,7 @@ from typing import cast
 import pytest
 
 from whatsapp_async.bulk import Broadcast
-from whatsapp_async.cli import CsvInputError, main, read_recipients, scan_csv
+from whatsapp_async.cli import FAILURE_COLUMNS, CsvInputError, main, read_recipients, scan_csv
 from whatsapp_async.cli._broadcast import _Interrupts
 from whatsapp_async.cli._display import PlainDisplay
 from whatsapp_async.errors import MAY_HAVE_BEEN_SENT
@@ -107,6 +108,36 @@ def test_bad_csv_input_is_refused_with_a_clear_reason(
         scan_csv(path, phone_column="phone", params=["name"])
 
 
+def test_every_bad_line_is_reported_with_its_line_number_up_to_a_cap(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    lines = ["phone,name"]
+    lines += [f"+1555000{i:04d},Ana" if i % 2 else f"+1555000{i:04d}" for i in range(30)]
+    lines[7] = "+15550009999,"  # an empty parameter, line 8
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CsvInputError) as info:
+        scan_csv(path, phone_column="phone", params=["name"])
+    text = str(info.value)
+    listed = [line.strip() for line in text.splitlines()[1:]]
+    assert text.splitlines()[0].startswith(f"{path}: 15 bad lines")
+    assert listed[:4] == [
+        "line 2: 1 fields, but the header has 2", "line 4: 1 fields, but the header has 2",
+        "line 6: 1 fields, but the header has 2", "line 8: parameter column 'name' is empty",
+    ]
+    assert len(listed) == 11 and listed[-1] == "and 5 more bad lines"
+
+
+def test_bad_lines_are_numbered_as_in_the_file_past_blank_lines_and_multiline_fields(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        'phone,name,note\n\n+15550000001,Ana,"two\nlines"\n+15550000002,Ben\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CsvInputError, match=r"\n  line 5: 2 fields"):
+        scan_csv(path, phone_column="phone", params=["name"])
+
+
 def test_a_missing_csv_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CsvInputError, match="no such file"):
         scan_csv(tmp_path / "nope.csv", phone_column="phone", params=[])
@@ -156,6 +187,103 @@ def test_failed_rows_exit_1_and_land_in_the_failures_csv(
     ]
 
 
+def read_failures(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return sorted(csv.DictReader(handle), key=lambda r: int(r["line"]))
+
+
+@pytest.fixture
+def messy(tmp_path: Path) -> Path:
+    """Blank and multi-line records shift rows off their position; a duplicate, bad numbers."""
+    path = tmp_path / "messy.csv"
+    path.write_text(
+        "phone,name,code,note\n"               # line 1
+        "+15550000001,Ana,A1,\n"               # line 2
+        "\n"                                    # line 3: blank
+        "not-a-number,Ben,B2,\n"               # line 4
+        '+15550000003,Chloe,C3,"a note\n'       # line 5 ...
+        'on two lines"\n'                      # ... and 6
+        "+1 555 000 0001,Ana again,A1,\n"      # line 7: duplicate of line 2
+        "not-a-number,Ben,B2,\n",              # line 8: the same bad text again
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_the_failures_csv_lists_invalid_rows_and_duplicates_each_with_its_file_line(
+    fake: FakeCloudAPI, messy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failures = tmp_path / "failures.csv"
+    assert broadcast(messy, "--failures", str(failures)) == 0
+    rows = read_failures(failures)
+    assert list(rows[0]) == list(FAILURE_COLUMNS)
+    assert [(r["phone"], r["line"], r["status"], r["error_type"], r["duplicate_of_line"])
+            for r in rows] == [
+        ("not-a-number", "4", "skipped", "ValidationError", ""),
+        ("+15550000001", "7", "skipped", "Duplicate", "2"),
+        ("not-a-number", "8", "skipped", "ValidationError", ""),
+    ]
+    assert "3 row(s) not sent" in capsys.readouterr().out
+    assert sorted(m.to for m in fake.sent) == ["+15550000001", "+15550000003"]
+
+
+def test_a_failed_row_in_the_failures_csv_carries_its_file_line(
+    fake: FakeCloudAPI, messy: Path, tmp_path: Path
+) -> None:
+    fake.inject(Fault.delay(0), Fault.error(131026))  # the second send: line 5
+    failures = tmp_path / "failures.csv"
+    assert broadcast(messy, "--failures", str(failures), "--concurrency", "1") == 1
+    failed = [r for r in read_failures(failures) if r["status"] == "failed"]
+    assert [(r["phone"], r["line"]) for r in failed] == [("+15550000003", "5")]
+
+
+def test_the_journal_of_a_cli_run_has_one_outcome_per_row_through_a_resume(
+    fake: FakeCloudAPI, messy: Path, tmp_path: Path
+) -> None:
+    journal = tmp_path / "run.db"
+
+    def rows_in_journal() -> list[int]:
+        conn = sqlite3.connect(journal)
+        try:
+            return [r for (r,) in conn.execute(
+                "SELECT row FROM outcomes UNION ALL SELECT row FROM row_outcomes ORDER BY row"
+            )]
+        finally:
+            conn.close()
+
+    assert broadcast(messy, "--journal", str(journal)) == 0
+    assert rows_in_journal() == [0, 1, 2, 3, 4]
+    assert broadcast(messy, "--journal", str(journal), "--resume") == 0
+    assert rows_in_journal() == [0, 1, 2, 3, 4]
+    assert len(fake.sent) == 2
+
+
+def test_dry_run_lists_invalid_and_duplicate_rows_with_their_lines(
+    fake: FakeCloudAPI, messy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert broadcast(messy, "--dry-run") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("dry run: 5 rows; would send 2, skip 3")
+    assert [line.split(":")[0].strip() for line in out[1:]] == ["line 4", "line 7", "line 8"]
+    assert "'not-a-number' skipped" in out[1]
+    assert "duplicate of line 2" in out[2]
+    assert fake.sent == []
+
+
+def test_dry_run_lists_at_most_20_rows_and_counts_the_rest(
+    fake: FakeCloudAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_csv(tmp_path / "people.csv", [
+        ["phone", "name", "code"], *[[f"bad-{i}", "Ana", "A1"] for i in range(25)],
+    ])
+    assert broadcast(path, "--dry-run") == 0
+    listed = capsys.readouterr().out.splitlines()[1:]
+    assert [line.split(":")[0].strip() for line in listed[:20]] == [
+        f"line {n}" for n in range(2, 22)
+    ]
+    assert listed[20:] == ["  ... and 5 more"]
+
+
 def test_dry_run_validates_everything_and_sends_nothing(
     fake: FakeCloudAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -189,8 +317,27 @@ def test_a_resumed_runs_report_shows_the_campaigns_totals_over_all_runs(
     out = capsys.readouterr().out
     # This run sent the one row refused before; the campaign has now reached all three.
     assert "rows 3: sent 1, failed 0, unknown 0, skipped 2" in out
-    assert ("campaign 'default', all runs: 3 recipients: sent 3, failed 0, unknown 0, "
+    assert ("campaign 'default', all runs: 3 rows: sent 3, failed 0, unknown 0, "
             "skipped 0") in out
+
+
+def test_the_campaign_totals_count_duplicate_and_invalid_rows_too(
+    fake: FakeCloudAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    people = write_csv(tmp_path / "people.csv", [
+        ["phone", "name", "code"],
+        ["+15550000001", "Ana", "A1"],
+        ["+15550000001", "Ana again", "A1"],
+        ["not a number", "Zed", "Z9"],
+    ])
+    journal = str(tmp_path / "run.db")
+    fake.inject(Fault.error(131026))
+    assert broadcast(people, "--journal", journal, "--concurrency", "1") == 1
+    capsys.readouterr()
+    assert broadcast(people, "--journal", journal, "--resume", "--retry-failed") == 0
+    # Every source row is in the totals once: the sent one, its repeat and the bad number.
+    assert ("campaign 'default', all runs: 3 rows: sent 1, failed 0, unknown 0, "
+            "skipped 2") in capsys.readouterr().out
 
 
 def test_a_first_run_shows_no_campaign_totals(

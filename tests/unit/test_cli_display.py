@@ -58,7 +58,7 @@ def test_the_plain_summary_of_a_resumed_run_adds_the_campaigns_totals(
     PlainDisplay(io.StringIO()).summary(REPORT, "resumed", TOTALS)
     lines = capsys.readouterr().out.splitlines()
     assert lines[1].startswith("rows 3: sent 1")
-    assert ("campaign 'spring', all runs: 4 recipients: sent 3, failed 1, unknown 0, "
+    assert ("campaign 'spring', all runs: 4 rows: sent 3, failed 1, unknown 0, "
             "skipped 0") in lines
 
 

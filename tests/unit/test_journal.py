@@ -6,11 +6,12 @@ import asyncio
 import csv
 import sqlite3
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from whatsapp_async.errors import JournalError
+from whatsapp_async.errors import JournalError, ValidationError
 from whatsapp_async.journal import CSV_COLUMNS, Journal, JournalEntry, export_csv
 
 
@@ -178,12 +179,157 @@ async def test_a_damaged_journal_is_a_journal_error_naming_the_file(
         with path.open("r+b") as handle:
             handle.truncate(size // 2)
     else:
+        # Over the second half, so it hits the recipients' data pages whatever the layout
+        # (a half-empty page takes garbage in its unused space without noticing).
         with path.open("r+b") as handle:
             handle.seek(size // 2)
-            handle.write(b"\xff" * 2048)
+            handle.write(b"\xff" * (size - size // 2))
     with pytest.raises(JournalError) as info:
         async with Journal(path) as journal:
             await journal.scan(lambda to, status: None)
             await journal.entries()
+            await journal.row_entries()
     assert str(path) in str(info.value)
     assert isinstance(info.value.__cause__, sqlite3.DatabaseError)
+
+
+# --------------------------------------------------------------------------- row entries
+
+
+async def test_each_row_entry_is_kept_under_its_own_row_even_with_the_same_text(
+    tmp_path: Path,
+) -> None:
+    async with Journal(tmp_path / "run.db", campaign="c") as journal:
+        for row in (2, 5, 9):
+            await journal.record_row(
+                JournalEntry("n/a", "skipped", row=row, error_type="ValidationError")
+            )
+        await journal.record_row(
+            JournalEntry("+15550000001", "skipped", row=4, error_type="Duplicate",
+                         duplicate_of=1)
+        )
+        rows = await journal.row_entries()
+    assert [(e.row, e.recipient, e.duplicate_of) for e in rows] == [
+        (2, "n/a", None), (4, "+15550000001", 1), (5, "n/a", None), (9, "n/a", None)
+    ]
+
+
+async def test_recording_a_row_again_replaces_its_entry(tmp_path: Path) -> None:
+    async with Journal(tmp_path / "run.db") as journal:
+        await journal.record_row(JournalEntry("+15550000001", "skipped", row=3, duplicate_of=0))
+        await journal.record_row(JournalEntry("+15550000001", "skipped", row=3, duplicate_of=0))
+        assert len(await journal.row_entries()) == 1
+
+
+@pytest.mark.parametrize("row", [None, -1])
+async def test_a_row_entry_without_a_row_position_is_refused(
+    tmp_path: Path, row: int | None
+) -> None:
+    async with Journal(tmp_path / "run.db") as journal:
+        with pytest.raises(ValidationError, match="row"):
+            await journal.record_row(JournalEntry("bad", "skipped", row=row))
+
+
+async def test_a_campaign_with_only_row_entries_is_a_used_campaign(tmp_path: Path) -> None:
+    async with Journal(tmp_path / "run.db", campaign="c") as journal:
+        await journal.record_row(JournalEntry("bad", "skipped", row=0))
+        assert await journal.has_entries()
+        assert await journal.campaigns() == ["c"]
+
+
+async def test_export_lists_recipients_and_row_entries_one_line_per_row_in_input_order(
+    tmp_path: Path,
+) -> None:
+    db, out = tmp_path / "run.db", tmp_path / "out.csv"
+    async with Journal(db, campaign="c") as journal:
+        await journal.record(JournalEntry("+15550000001", "sent", row=0, message_id="wamid.1"))
+        await journal.record_row(
+            JournalEntry("+15550000001", "skipped", row=1, error_type="Duplicate",
+                         duplicate_of=0)
+        )
+        await journal.record_row(
+            JournalEntry("oops", "skipped", row=2, error_type="ValidationError")
+        )
+    export_csv(db, out)
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["row"], r["recipient"], r["error_type"], r["duplicate_of"]) for r in rows] == [
+        ("0", "+15550000001", "", ""), ("1", "+15550000001", "Duplicate", "0"),
+        ("2", "oops", "ValidationError", ""),
+    ]
+
+
+async def test_export_timestamps_are_iso_8601_in_utc(tmp_path: Path) -> None:
+    db, out = tmp_path / "run.db", tmp_path / "out.csv"
+    before = datetime.now(timezone.utc)
+    async with Journal(db) as journal:
+        await journal.record(JournalEntry("+15550000001", "sent", row=0))
+        await journal.record_row(JournalEntry("bad", "skipped", row=1))
+    export_csv(db, out)
+    with out.open(newline="", encoding="utf-8") as handle:
+        stamps = [r["updated_at"] for r in csv.DictReader(handle)]
+    for stamp in stamps:
+        assert stamp.endswith("+00:00") and "T" in stamp
+        when = datetime.fromisoformat(stamp)
+        assert abs((when - before).total_seconds()) < 60
+
+
+# --------------------------------------------------------------------------- older files
+
+
+def write_version_0_journal(db: Path) -> None:
+    """A journal as version 0 wrote it: invalid rows under their raw text in ``outcomes``."""
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.executescript(
+            "CREATE TABLE campaigns (name TEXT PRIMARY KEY, created_at REAL NOT NULL, "
+            "description TEXT NOT NULL DEFAULT '');"
+            "CREATE TABLE outcomes (campaign TEXT NOT NULL, recipient TEXT NOT NULL, row "
+            "INTEGER, status TEXT NOT NULL, message_id TEXT, error_code INTEGER, error_type "
+            "TEXT, error_message TEXT, attempts INTEGER NOT NULL DEFAULT 0, updated_at REAL "
+            "NOT NULL, PRIMARY KEY (campaign, recipient)) WITHOUT ROWID;"
+        )
+        conn.executemany(
+            "INSERT INTO outcomes (campaign, recipient, row, status, error_type, updated_at) "
+            "VALUES ('c', ?, ?, ?, ?, 1796173177.82)",
+            [
+                ("+15550000001", 0, "sent", None),
+                ("not a number", 4, "skipped", "ValidationError"),  # rows 1 and 4 in truth
+                ("+15550000002", 2, "skipped", "ValidationError"),  # bad params: its own row
+                ("#row3", 3, "skipped", "ValidationError"),
+            ],
+        )
+    conn.close()
+
+
+async def test_an_old_journal_is_upgraded_in_place_moving_invalid_rows_to_row_entries(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "old.db"
+    write_version_0_journal(db)
+    async with Journal(db, campaign="c") as journal:
+        recipients = {e.recipient: e.row for e in await journal.entries()}
+        rows = [(e.row, e.recipient) for e in await journal.row_entries()]
+    assert recipients == {"+15550000001": 0, "+15550000002": 2}
+    assert rows == [(3, "#row3"), (4, "not a number")]
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+    finally:
+        conn.close()
+    async with Journal(db, campaign="c") as again:  # a second open changes nothing
+        assert len(await again.entries()) == 2 and len(await again.row_entries()) == 2
+
+
+async def test_an_old_journal_can_be_exported_without_being_changed(tmp_path: Path) -> None:
+    db, out = tmp_path / "old.db", tmp_path / "out.csv"
+    write_version_0_journal(db)
+    assert export_csv(db, out) == 4
+    with out.open(newline="", encoding="utf-8") as handle:
+        first = next(csv.DictReader(handle))
+    assert first["updated_at"] == "2026-12-02T00:59:37.820+00:00"
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone() == (0,)
+    finally:
+        conn.close()

@@ -18,7 +18,9 @@ How it stays safe:
 * every row ends with exactly one :class:`SendOutcome`; a send whose fate is
   unknown is reported ``unknown`` and never resent automatically;
 * with a journal, a recipient is recorded ``pending`` before the send and with
-  its outcome after, so a resumed run never sends twice to anyone recorded.
+  its outcome after, so a resumed run never sends twice to anyone recorded;
+  a duplicate or invalid row gets an entry of its own (a duplicate naming the
+  row it repeats), so the journal holds one outcome per source row.
 
 The package's modules, in the order a row meets them: ``_types`` (the public
 types), ``_broadcast`` (the handle you iterate), ``_engine`` (workers and how

@@ -47,21 +47,32 @@ def _prime_below(n: int) -> int:
     return 2
 
 
+# Arrays are made by repeating one zero: no transient bytes object as big as the array.
+_ZERO_KEY = (0,)
+_ZERO_ROW = (0,)
+
+#: Row positions a :class:`NumberTable` can remember (stored + 1 in 32 bits; 0 = none).
+_MAX_ROW = 0xFFFFFFFE
+
+
 class NumberTable:
-    """A compact map from phone numbers to a one-byte state.
+    """A compact map from phone numbers to a one-byte state and the row they were first met at.
 
     A Python set of a million numbers costs ~64 MB; here the number's digits
     as a 64-bit integer (E.164 has at most 15, never a leading 0) sit in an
-    open-addressing array kept at most half full: ~18 bytes per number at worst.
+    open-addressing array kept a quarter to half full, beside a byte of state
+    and 32 bits of row: 26 to 52 bytes per number. The row is what a duplicate
+    names as the row it repeats.
     """
 
-    __slots__ = ("_bits", "_count", "_keys", "_size", "_vals")
+    __slots__ = ("_bits", "_count", "_keys", "_rows", "_size", "_vals")
 
     def __init__(self, bits: int = 12) -> None:
         self._bits = bits
         self._size = _prime_below(1 << bits)
-        self._keys = array("q", bytes(8 * self._size))
+        self._keys = array("q", _ZERO_KEY) * self._size
         self._vals = bytearray(self._size)
+        self._rows = array("I", _ZERO_ROW) * self._size
         self._count = 0
 
     def __len__(self) -> int:
@@ -82,8 +93,27 @@ class NumberTable:
             if i == size:
                 i = 0
 
-    def mark(self, digits: int, value: int) -> int:
-        """Set the state of ``digits`` to ``value`` and return the one it had (``NEW`` if none)."""
+    def first_row(self, digits: int) -> int | None:
+        """The first row :meth:`mark` was given for ``digits``, or None."""
+        size = self._size
+        keys = self._keys
+        i = digits % size
+        while True:
+            k = keys[i]
+            if k == digits:
+                stored = self._rows[i]
+                return stored - 1 if stored else None
+            if k == 0:
+                return None
+            i += 1
+            if i == size:
+                i = 0
+
+    def mark(self, digits: int, value: int, row: int = -1) -> int:
+        """Set the state of ``digits`` to ``value`` and return the one it had (``NEW`` if none).
+
+        ``row`` (>= 0) is remembered if the number has no row yet: the first one stays.
+        """
         size = self._size
         keys = self._keys
         i = digits % size  # a prime size scatters numbers that share a stride or low digits
@@ -92,10 +122,14 @@ class NumberTable:
             if k == digits:
                 previous = self._vals[i]
                 self._vals[i] = value
+                if not self._rows[i] and 0 <= row <= _MAX_ROW:
+                    self._rows[i] = row + 1
                 return previous
             if k == 0:
                 keys[i] = digits
                 self._vals[i] = value
+                if 0 <= row <= _MAX_ROW:
+                    self._rows[i] = row + 1
                 self._count += 1
                 if self._count * 2 > size:
                     self._grow()
@@ -105,39 +139,57 @@ class NumberTable:
                 i = 0
 
     def _grow(self) -> None:
-        old_keys, old_vals = self._keys, self._vals
+        old_keys, old_vals, old_rows = self._keys, self._vals, self._rows
         self._bits += 1
         self._size = _prime_below(1 << self._bits)
-        self._keys = array("q", bytes(8 * self._size))
+        self._keys = array("q", _ZERO_KEY) * self._size
         self._vals = bytearray(self._size)
+        self._rows = array("I", _ZERO_ROW) * self._size
         self._count = 0
         for i, digits in enumerate(old_keys):
             if digits:
-                self.mark(digits, old_vals[i])
+                self.mark(digits, old_vals[i], old_rows[i] - 1)
 
 
 class RecipientStates:
     """Per-run state of every recipient: numbers in a compact table, anything else in a dict."""
 
-    __slots__ = ("numbers", "other")
+    __slots__ = ("numbers", "other", "other_rows")
 
     def __init__(self) -> None:
         self.numbers = NumberTable()
         self.other: dict[str, int] = {}
+        self.other_rows: dict[str, int] = {}
 
-    def mark(self, to: str, value: int) -> int:
-        """Set the state of recipient ``to`` and return the one it had."""
+    def mark(self, to: str, value: int, row: int = -1) -> int:
+        """Set the state of recipient ``to`` and return the one it had.
+
+        Args:
+            to: The recipient.
+            value: Its new state.
+            row: The row it is met at (>= 0), remembered if it has none yet.
+        """
         digits = to[1:]
         # Only normalised numbers fit the table: "+", then ASCII digits, no leading 0.
         if to[:1] == "+" and digits[:1] != "0" and digits.isascii() and digits.isdigit():
-            return self.numbers.mark(int(digits), value)
+            return self.numbers.mark(int(digits), value, row)
         previous = self.other.get(to, NEW)
         self.other[to] = value
+        if row >= 0:
+            self.other_rows.setdefault(to, row)
         return previous
+
+    def first_row(self, to: str) -> int | None:
+        """The row recipient ``to`` was first met at in this run, or None."""
+        digits = to[1:]
+        if to[:1] == "+" and digits[:1] != "0" and digits.isascii() and digits.isdigit():
+            return self.numbers.first_row(int(digits))
+        return self.other_rows.get(to)
 
 
 def repeat_outcome(
-    to: str, index: int, state: int, *, resend_unknown: bool, retry_failed: bool
+    to: str, index: int, state: int, *, resend_unknown: bool, retry_failed: bool,
+    first_row: int | None = None,
 ) -> SendOutcome | None:
     """The outcome of a recipient already seen (this run or a journaled one), or None to send.
 
@@ -147,13 +199,18 @@ def repeat_outcome(
         state: The state :meth:`RecipientStates.mark` returned for it (not ``NEW``).
         resend_unknown: Send again to recipients whose earlier send may have gone out.
         retry_failed: Send again to recipients an earlier run saw refused.
+        first_row: The row the recipient was first met at in this run, when known.
 
     Returns:
         The row's outcome, or None when it is to be sent.
     """
     if state == SEEN:
-        reason = SendError(type="Duplicate", message="duplicate of an earlier row; sent once")
-        return SendOutcome(to, "skipped", error=reason, row=index)
+        # The row it repeats is in ``duplicate_of``, not in the text: callers number rows
+        # their own way (the command line by file line).
+        reason = SendError(
+            type="Duplicate", message="duplicate of an earlier row; one message per recipient"
+        )
+        return SendOutcome(to, "skipped", error=reason, row=index, duplicate_of=first_row)
     if state == PREV_FINAL or (state == PREV_FAILED and not retry_failed):
         reason = SendError(type="AlreadyDone", message="has an outcome from an earlier run")
         return SendOutcome(to, "skipped", error=reason, row=index)

@@ -116,4 +116,5 @@ def entry_of(outcome: SendOutcome) -> JournalEntry:
         outcome.to, outcome.status, row=outcome.row, message_id=outcome.message_id,
         error_code=error.code if error else None, error_type=error.type if error else None,
         error_message=error.message if error else None, attempts=outcome.attempts,
+        duplicate_of=outcome.duplicate_of,
     )

@@ -70,18 +70,24 @@ class RowSender:
             to = normalize_phone_number(raw)
         except ValidationError as exc:
             shown = raw.strip() if isinstance(raw, str) and raw.strip() else f"#row{index}"
+            # Its own row entry: under a recipient key, rows with the same bad text would share one.
             await self.finish(
-                SendOutcome(shown, "skipped", error=error_of(exc), row=index), journal=True
+                SendOutcome(shown, "skipped", error=error_of(exc), row=index), journal=True,
+                row_entry=True,
             )
             return
-        state = self.seen.mark(to, SEEN)
+        state = self.seen.mark(to, SEEN, index)
         if state != NEW:
             repeat = repeat_outcome(
                 to, index, state, resend_unknown=self._resend_unknown,
                 retry_failed=self._retry_failed,
+                first_row=self.seen.first_row(to) if state == SEEN else None,
             )
             if repeat is not None:
-                await self.finish(repeat, journal=state == PREV_PENDING)
+                # A duplicate gets its own row entry (its recipient's entry belongs to the
+                # row it was sent from); a row done in an earlier run already has its entry.
+                await self.finish(repeat, journal=state in (SEEN, PREV_PENDING),
+                                  row_entry=state == SEEN)
                 return
         prior = PRIOR_STATUS.get(state)
         try:
@@ -144,7 +150,7 @@ class RowSender:
 
     async def finish(
         self, outcome: SendOutcome, *, journal: bool, forget: bool = False,
-        prior: str | None = None,
+        prior: str | None = None, row_entry: bool = False,
     ) -> None:
         """Record ``outcome``: journal it (or forget the row's pending mark), count it, queue it.
 
@@ -153,12 +159,16 @@ class RowSender:
             journal: Write it to the journal.
             forget: Instead, undo the row's ``pending`` mark (nothing went out).
             prior: The status an earlier run recorded, restored by ``forget``.
+            row_entry: Write it as the row's own entry (a duplicate or invalid
+                row), not as its recipient's.
         """
         control = self._control
         if self.journal is not None and (journal or forget):
             try:
                 if forget:
                     await self.journal.forget_pending(outcome.to, prior)
+                elif row_entry:
+                    await self.journal.record_row(entry_of(outcome))
                 else:
                     await self.journal.record(entry_of(outcome))
             except Exception as exc:

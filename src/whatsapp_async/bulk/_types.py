@@ -79,6 +79,8 @@ class SendOutcome(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
         error: Why it was not sent (``failed``, ``unknown``, ``skipped``).
         attempts: HTTP attempts made for this row.
         row: 0-based position of the row in the input.
+        duplicate_of: For a duplicate (``error.type == "Duplicate"``), the
+            position of the row its recipient was first met at.
     """
 
     to: str
@@ -87,6 +89,7 @@ class SendOutcome(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     error: SendError | None = None
     attempts: int = 0
     row: int = -1
+    duplicate_of: int | None = None
 
 
 class BroadcastProgress(msgspec.Struct, frozen=True, kw_only=True, gc=False):

@@ -15,10 +15,10 @@ from ..client import WhatsAppClient
 from ..errors import MAY_HAVE_BEEN_SENT, ConfigurationError
 from ..journal import Journal
 from ._campaign import campaign_totals
-from ._csv_input import read_recipients, scan_csv
+from ._csv_input import CsvRecipients, read_recipients, scan_csv
 from ._display import Display, make_display
 from ._exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
-from ._failures import FailureWriter
+from ._failures import FailureWriter, LineOf, RowListing
 from ._send import template_of
 from ._settings import credentials, shared_throttle
 
@@ -46,9 +46,11 @@ async def broadcast(args: argparse.Namespace) -> int:
         creds.token, creds.phone_number_id, base_url=creds.base_url,
         messages_per_second=args.rate, throttle=throttle,
     ) as wa:
+        recipients = _recipients(args)
         return await run_broadcast(
-            wa, _recipients(args), args=args, total=total, failures=failures,
+            wa, recipients, args=args, total=total, failures=failures,
             title=f"template {args.template!r} to {args.csv}", journal=args.journal,
+            line_of=recipients.line_of,
         )
 
 
@@ -62,6 +64,7 @@ async def run_broadcast(
     title: str,
     journal: str | None,
     show_journal: bool = True,
+    line_of: LineOf | None = None,
 ) -> int:
     """Broadcast with progress, a failures CSV, a summary and Ctrl-C handling.
 
@@ -71,10 +74,11 @@ async def run_broadcast(
         args: Template, language, concurrency, campaign, ``--resume`` and its
             companions, and the output flags (``--plain``, ``--quiet``).
         total: Rows to expect, when known.
-        failures: Where rows needing attention go.
+        failures: Where rows not sent go (failed, unknown, invalid, duplicate).
         title: The summary's heading.
         journal: The journal file, if any.
         show_journal: Print where the failures and the journal are.
+        line_of: The source file line of a row by its position, for the failures CSV.
 
     Returns:
         The exit status.
@@ -84,7 +88,7 @@ async def run_broadcast(
     """
     async with _campaign_journal(journal, campaign=args.campaign, resume=args.resume) as opened:
         display = make_display(total, plain=args.plain, quiet=args.quiet)
-        writer = FailureWriter(failures)
+        writer = FailureWriter(failures, line_of)
         bc = wa.broadcast(
             recipients, template=args.template, language=args.language,
             concurrency=args.concurrency, journal=opened, campaign=args.campaign,
@@ -105,7 +109,8 @@ async def run_broadcast(
     assert report is not None
     display.summary(report, title, totals)
     if writer.count and show_journal:
-        print(f"{writer.count} row(s) needing attention written to {failures}")
+        print(f"{writer.count} row(s) not sent (failed, unknown, invalid or duplicate) "
+              f"listed in {failures}")
     if report.journal and show_journal:
         hint = "; rerun with --resume to continue" if report.cancelled else ""
         if hint and report.failed:
@@ -177,17 +182,25 @@ async def _dry_run(args: argparse.Namespace, total: int) -> int:
         build_request(to, row.message or template_of(args.template, args.language, row.params))
 
     # The scripted send builds and validates every request without any network.
+    rows = _recipients(args)
+    listing = RowListing(rows.line_of)
     async with WhatsAppClient("dry-run", "0") as wa:
-        bc = Broadcast(wa, _recipients(args), template=args.template, language=args.language,
+        bc = Broadcast(wa, rows, template=args.template, language=args.language,
                        send=check, total=total)
-        report = await bc
+        async with bc:
+            async for outcome in bc:
+                listing.add(outcome)
+    report = bc.report
+    assert report is not None
     print(
         f"dry run: {report.total} rows; would send {report.sent}, skip {report.skipped} "
         f"({', '.join(f'{k} {v}' for k, v in sorted(report.errors.items())) or 'none'}); "
         "nothing was sent"
     )
+    for line in listing.lines():
+        print(f"  {line}")
     return EXIT_OK
 
 
-def _recipients(args: argparse.Namespace) -> Iterator[Recipient]:
+def _recipients(args: argparse.Namespace) -> CsvRecipients:
     return read_recipients(args.csv, phone_column=args.phone_column, params=args.param or [])

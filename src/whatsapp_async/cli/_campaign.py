@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import JournalError
@@ -24,8 +23,8 @@ class CampaignTotals:
 
     Attributes:
         name: The campaign.
-        counts: Recipients per journal status (each recipient counted once, in
-            its latest state).
+        counts: Source rows per journal status (recipients and row entries such
+            as duplicates and invalid rows, each counted once in its latest state).
     """
 
     name: str
@@ -33,11 +32,11 @@ class CampaignTotals:
 
     @property
     def total(self) -> int:
-        """Recipients the campaign has recorded."""
+        """Source rows the campaign has recorded."""
         return sum(self.counts.values())
 
     def get(self, status: str) -> int:
-        """Recipients in ``status`` (0 when none)."""
+        """Source rows in ``status`` (0 when none)."""
         return self.counts.get(status, 0)
 
     def summary(self) -> str:
@@ -45,11 +44,11 @@ class CampaignTotals:
         shown = [s for s in STATUSES if s != "pending" or self.get(s)]
         shown += sorted(set(self.counts) - set(STATUSES))  # a status a newer version wrote
         counts = ", ".join(f"{s} {self.get(s)}" for s in shown)
-        return f"campaign {self.name!r}, all runs: {self.total} recipients: {counts}"
+        return f"campaign {self.name!r}, all runs: {self.total} rows: {counts}"
 
 
 async def campaign_totals(journal: Journal) -> CampaignTotals | None:
-    """Count the campaign's recipients per status.
+    """Count the campaign's source rows per status.
 
     Args:
         journal: The open journal of the run.
@@ -59,14 +58,9 @@ async def campaign_totals(journal: Journal) -> CampaignTotals | None:
         writer failed during the run, which the run's report already says):
         the run is over, so this must not turn its outcome into an error.
     """
-    counts: Counter[str] = Counter()
-
-    def consume(_recipient: str, status: str) -> None:
-        counts[status] += 1
-
     try:
-        await journal.scan(consume)
+        counts = await journal.counts()
     except (JournalError, RuntimeError) as exc:
         log.warning("cannot read the campaign's totals from %s: %s", journal.path, exc)
         return None
-    return CampaignTotals(journal.campaign, dict(counts))
+    return CampaignTotals(journal.campaign, counts)

@@ -132,8 +132,9 @@ def _add_broadcast_flags(b: argparse.ArgumentParser) -> None:
     b.add_argument("--retry-failed", action="store_true",
                    help="with --resume: resend rows the API refused before")
     b.add_argument("--dry-run", action="store_true",
-                   help="check the CSV and build every message; send nothing")
-    b.add_argument("--failures", help="CSV for failed, unknown and invalid rows "
+                   help="check the CSV and build every message, list invalid and "
+                   "duplicate rows; send nothing")
+    b.add_argument("--failures", help="CSV for failed, unknown, invalid and duplicate rows "
                    "(default: <csv>.failures.csv)")
     b.add_argument("--redis-url", help="share the rate limit through Redis (needs the redis "
                    "extra)")
