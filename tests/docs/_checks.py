@@ -181,3 +181,21 @@ def pytest_tests(ns: Mapping[str, Any], fake: FakeCloudAPI, mp: pytest.MonkeyPat
 
     for test in tests:
         asyncio.run(run(test))
+
+
+@checker
+def router_replies(ns: Mapping[str, Any], fake: FakeCloudAPI, mp: pytest.MonkeyPatch) -> None:
+    """Post a signed text message to the block's ``router``: its handlers must answer it."""
+    router = ns["router"]
+    body = text_notification(fake.phone_number_id, "hello")
+
+    async def drive() -> None:
+        async with WhatsAppClient() as wa:  # the WHATSAPP_* variables: the fake
+            router.client = wa
+            answer = await router.handle(body, sign(body, os.environ["WHATSAPP_APP_SECRET"]))
+            assert answer.status == 200
+            await router.aclose()
+
+    asyncio.run(drive())
+    assert [m.to for m in fake.sent] == [f"+{USER}"]
+    assert fake.sent[0].body["context"]["message_id"] == "wamid.docs-1"
