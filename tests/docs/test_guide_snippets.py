@@ -23,7 +23,6 @@ checkers are in ``_checks``.
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -168,7 +167,3 @@ def test_not_run_blocks_are_few() -> None:
         if name != "migrating":
             assert len(skipped) <= len(blocks) // 2, [block.id for block in skipped]
 
-
-def test_environment_is_restored() -> None:
-    # The block tests set the WHATSAPP_* variables through monkeypatch only.
-    assert os.environ.get("WHATSAPP_APP_SECRET") != APP_SECRET
