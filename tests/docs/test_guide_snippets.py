@@ -13,6 +13,8 @@ it, and nothing else:
   that name it);
 - its directory holds ``photo.jpg`` (a tiny JPEG) and ``customers.csv``
   (``phone,first_name`` and three rows);
+- only loopback resolves: a block that would reach another host (Graph
+  itself, say) fails instead;
 - ``__name__`` is not ``"__main__"``, so an ``if __name__ == "__main__":``
   guard keeps a server from starting (its app is then driven by a checker).
 
@@ -23,6 +25,7 @@ checkers are in ``_checks``.
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,6 +106,22 @@ def redis_url() -> Iterator[str]:
         server.stop()
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def only_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every name but loopback fail to resolve, so no block reaches the internet."""
+    resolve = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in LOOPBACK:
+            raise OSError(f"docs blocks may only contact loopback, not {name!r}")
+        return resolve(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
 @pytest.mark.parametrize("block", RUN_BLOCKS, ids=[block.id for block in RUN_BLOCKS])
 def test_block_runs(
     block: Block,
@@ -125,6 +144,7 @@ def test_block_runs(
     (tmp_path / "photo.jpg").write_bytes(JPEG)
     (tmp_path / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
+    only_loopback(monkeypatch)
     namespace: dict[str, object] = {"__name__": "docs_snippet"}
     # The file name in the code object makes a traceback point at the page and line.
     code = compile("\n" * block.line + block.source, str(block.page), "exec")
@@ -152,6 +172,13 @@ def test_every_unmarked_python_block_is_collected() -> None:
                 expected.add(f"{page.relative_to(DOCS).as_posix()}:{number}")
     marked = {block.id for block in _all_blocks() if block.is_python and not block.runs}
     assert expected - marked == {block.id for block in RUN_BLOCKS}
+
+
+def test_a_block_cannot_reach_another_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    only_loopback(monkeypatch)
+    with pytest.raises(OSError, match="only contact loopback"):
+        socket.getaddrinfo("graph.facebook.com", 443)
+    assert socket.getaddrinfo("127.0.0.1", 80)
 
 
 def test_every_checker_named_exists_and_is_used() -> None:
