@@ -89,7 +89,7 @@ class Multipart:
 class APIRequest(msgspec.Struct, Generic[T], frozen=True, gc=False):
     """One API call, described completely and checked when it is built.
 
-    Args:
+    Attributes:
         method: HTTP method (``"GET"``, ``"POST"``, ``"DELETE"``, ...).
         path: Path segments below the base URL, e.g. ``("1234567890", "messages")``.
             Each is checked so that an id cannot rewrite the URL.

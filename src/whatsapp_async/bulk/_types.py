@@ -28,7 +28,7 @@ OutcomeStatus = Literal["sent", "failed", "unknown", "skipped"]
 class Recipient(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     """One row of a broadcast.
 
-    Args:
+    Attributes:
         to: The recipient's phone number, international format.
         params: Template body parameters: a sequence for ``{{1}}``, ``{{2}}``...
             or a mapping whose keys are positions (``"1"``) or parameter names.

@@ -116,7 +116,9 @@ class MessagesResource(BasicSends, InteractiveSends):
             language: Language or locale code the template was approved in, e.g. ``en_US``.
             components: ``HeaderComponent``, ``BodyComponent`` and ``ButtonComponent``
                 values for the template's variables.
-            reply_to, biz_opaque_callback_data: See :class:`MessagesResource`.
+            reply_to: Wamid of a message to quote; see :class:`MessagesResource`.
+            biz_opaque_callback_data: Echoed in status webhooks; see
+                :class:`MessagesResource`.
 
         Returns:
             The accepted message; ``message_status`` tells whether a paced

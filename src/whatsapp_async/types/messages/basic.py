@@ -21,7 +21,7 @@ from .limits import _NO_LIMIT, CAPTION_MAX, TEXT_BODY_MAX
 class Text(_Message, kw_only=True):
     """A text message (``type: "text"``).
 
-    Args:
+    Attributes:
         body: Up to 4096 characters; URLs are clickable.
         preview_url: Render a preview of the first http(s) URL in ``body``.
     """
@@ -68,7 +68,7 @@ class _Media(_Message, kw_only=True):
 class Image(_Media, kw_only=True):
     """An image (JPEG or PNG, ≤5 MB) by uploaded ``id`` or https ``link``.
 
-    Args:
+    Attributes:
         id: Media id from ``wa.media.upload``.
         link: Absolute https URL Meta fetches (and caches for 10 minutes).
         caption: Up to 1024 characters.
@@ -82,7 +82,7 @@ class Image(_Media, kw_only=True):
 class Video(_Media, kw_only=True):
     """A video (MP4/3GPP, H.264 + AAC, ≤16 MB) by ``id`` or https ``link``.
 
-    Args:
+    Attributes:
         id: Media id from ``wa.media.upload``.
         link: Absolute https URL.
         caption: Up to 1024 characters.
@@ -102,7 +102,7 @@ class Audio(_Media, kw_only=True):
 class Document(_Media, kw_only=True):
     """A document (PDF, text, Office formats, ≤100 MB).
 
-    Args:
+    Attributes:
         id: Media id from ``wa.media.upload``.
         link: Absolute https URL.
         caption: Up to 1024 characters.
@@ -131,7 +131,7 @@ class Sticker(_Media, kw_only=True):
 class Location(_Message, kw_only=True):
     """A location pin (also the ``location`` template header parameter).
 
-    Args:
+    Attributes:
         latitude: Degrees, -90 to 90.
         longitude: Degrees, -180 to 180.
         name: Name of the place.
@@ -168,7 +168,7 @@ def _coordinate(path: str, value: object, bound: float) -> None:
 class Reaction(_Message, kw_only=True):
     """An emoji reaction to a message; an empty ``emoji`` removes yours.
 
-    Args:
+    Attributes:
         message_id: The wamid of the message reacted to (≤30 days old).
         emoji: Exactly one emoji (flags, keycaps, skin tones and ZWJ
             sequences count as one), or ``""`` to remove the reaction.

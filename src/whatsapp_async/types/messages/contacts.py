@@ -88,7 +88,7 @@ class ContactOrg(_Wire, kw_only=True):
 class ContactPhone(_Wire, kw_only=True):
     """A phone number on a contact card, shown as written.
 
-    Args:
+    Attributes:
         phone: The number as it should be displayed.
         type: ``CELL``, ``MAIN``, ``IPHONE``, ``HOME`` or ``WORK``.
         wa_id: The contact's WhatsApp id; adds a "Message" button to the card.
@@ -121,7 +121,7 @@ class ContactUrl(_Wire, kw_only=True):
 class Contact(_Wire, kw_only=True):
     """One contact card.
 
-    Args:
+    Attributes:
         name: Required; ``formatted_name`` plus at least one name part.
         addresses: Postal addresses.
         birthday: ``YYYY-MM-DD``.

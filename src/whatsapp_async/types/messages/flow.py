@@ -25,7 +25,7 @@ class FlowActionPayload(_Wire, kw_only=True):
 class FlowParameters(_Wire, tag_field="flow_message_version", tag="3", kw_only=True):
     """Which Flow to open and how; exactly one of ``flow_id`` or ``flow_name``.
 
-    Args:
+    Attributes:
         flow_cta: Button text, up to 30 characters.
         flow_id: The Flow's id.
         flow_name: The Flow's name.

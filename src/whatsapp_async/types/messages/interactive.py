@@ -46,7 +46,7 @@ from .products import Product, ProductList
 class ReplyButton(_Wire, kw_only=True):
     """One reply button: ``id`` comes back in the webhook, ``title`` is shown.
 
-    Args:
+    Attributes:
         id: Up to 256 characters, unique in the message, no surrounding spaces.
         title: Up to 20 characters, unique in the message.
     """
@@ -127,7 +127,7 @@ class ReplyButtons(_Interactive, tag="button", kw_only=True):
 class ListRow(_Wire, kw_only=True):
     """One choosable row of a list message.
 
-    Args:
+    Attributes:
         id: Up to 200 characters, unique in the message; comes back in the webhook.
         title: Up to 24 characters.
         description: Up to 72 characters.

@@ -40,7 +40,7 @@ class Language(_Wire, kw_only=True):
 class Currency(_Wire, kw_only=True):
     """An amount of money: ``amount_1000`` is the amount times 1000.
 
-    Args:
+    Attributes:
         fallback_value: Text shown if localisation fails (and on Cloud API, always).
         code: ISO 4217 code, e.g. ``USD``.
         amount_1000: Amount × 1000, e.g. 100990 for 100.99.
@@ -225,7 +225,7 @@ class BodyComponent(_Component, tag="body", kw_only=True):
 class ButtonComponent(_Component, tag="button", kw_only=True):
     """Values for one template button.
 
-    Args:
+    Attributes:
         sub_type: ``quick_reply``, ``url``, ``copy_code``, ``flow``, ``catalog``,
             ``mpm`` or ``voice_call``.
         index: Position of the button, ``"0"`` to ``"9"``.
@@ -250,7 +250,7 @@ class Template(_Message, kw_only=True):
     """A pre-approved template (``type: "template"``); the only kind allowed
     outside the 24-hour customer-service window.
 
-    Args:
+    Attributes:
         name: Template name as approved.
         language: Language the template was approved in.
         components: Values for header, body and buttons.
