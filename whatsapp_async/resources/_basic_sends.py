@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .._validation import unset
+from .._validation import listed, unset
 from ..types.messages import (
     Audio,
     Contact,
@@ -252,5 +252,5 @@ class BasicSends(SendPath):
             ValidationError: No cards, or a card breaks a rule; nothing was sent.
             APIError, OutcomeUnknownError, TransportError: As for every send.
         """
-        message = Contacts(contacts=list(contacts))
+        message = Contacts(contacts=listed(contacts))
         return await self._send(to, message, reply_to, biz_opaque_callback_data)

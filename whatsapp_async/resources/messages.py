@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from msgspec import UNSET
 
-from .._validation import check_id
+from .._validation import check_id, listed
 from ..types.common import Success
 from ..types.messages import (
     Component,
@@ -130,7 +130,7 @@ class MessagesResource(BasicSends, InteractiveSends):
         message = Template(
             name=name,
             language=Language(code=language),
-            components=UNSET if components is None else list(components),
+            components=UNSET if components is None else listed(components),
         )
         return await self._send(to, message, reply_to, biz_opaque_callback_data)
 

@@ -5,7 +5,6 @@ Media is an image, video, audio, document or sticker, by uploaded id or https li
 
 from __future__ import annotations
 
-import math
 from typing import ClassVar
 
 from msgspec import UNSET, UnsetType
@@ -153,10 +152,11 @@ class Location(_Message, kw_only=True):
 
 
 def _coordinate(path: str, value: object, bound: float) -> None:
+    # A plain comparison, not math.isfinite: that overflows on an int above
+    # ~1e308, while NaN and infinities already fail the range test.
     if (
         isinstance(value, bool)
         or not isinstance(value, (int, float))
-        or not math.isfinite(value)
         or not -bound <= value <= bound
     ):
         raise ValidationError(path, f"must be a number from {-bound:g} to {bound:g}")
