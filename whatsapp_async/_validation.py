@@ -13,6 +13,12 @@ from .errors import ValidationError
 
 T = TypeVar("T")
 
+#: The longest id accepted (a wamid, media id, any id in a URL path). Meta
+#: publishes no limit; real ids are well under 100 characters, and 256 matches
+#: the longest id Meta documents for messages (a reply button's ``id``), so a
+#: pasted document or a runaway value is refused before it makes a URL too long.
+ID_MAX = 256
+
 _DIGITS = re.compile(r"[0-9]+")  # not \d: that also matches non-ASCII digits
 # A lone surrogate is a valid Python str but not Unicode text: UTF-8 (and so
 # JSON on the wire) cannot encode it.
@@ -295,9 +301,11 @@ def check_id(field: str, value: str) -> str:
     """Return ``value`` if it is a usable opaque id (a wamid, media id, catalog id...).
 
     Raises:
-        ValidationError: Not a string, empty, with surrounding whitespace, or
-            with a lone surrogate.
+        ValidationError: Not a string, empty, with surrounding whitespace,
+            longer than :data:`ID_MAX`, or with a lone surrogate.
     """
     if not isinstance(value, str) or not value or value != value.strip():
         raise ValidationError(field, "must be a non-empty id without surrounding whitespace")
+    if len(value) > ID_MAX:
+        raise ValidationError(field, f"must be at most {ID_MAX} characters, got {len(value)}")
     return check_text(field, value)

@@ -153,7 +153,7 @@ class BasicSends(SendPath):
             to: Recipient phone number or group.
             media_id, link: The document (see :class:`MessagesResource`).
             caption: Up to 1024 characters.
-            filename: Name shown to the recipient.
+            filename: Name shown to the recipient, up to 240 characters.
             reply_to, biz_opaque_callback_data: See :class:`MessagesResource`.
 
         Returns:
@@ -213,8 +213,8 @@ class BasicSends(SendPath):
             to: Recipient phone number or group.
             latitude: -90 to 90.
             longitude: -180 to 180.
-            name: Name of the place.
-            address: Address shown under the name.
+            name: Name of the place, up to 1000 characters.
+            address: Address shown under the name, up to 1000 characters.
             reply_to, biz_opaque_callback_data: See :class:`MessagesResource`.
 
         Returns:

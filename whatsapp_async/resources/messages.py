@@ -157,8 +157,8 @@ class MessagesResource(BasicSends, InteractiveSends):
             The accepted reaction (reactions only ever get a ``sent`` status).
 
         Raises:
-            ValidationError: An empty ``message_id``, or ``emoji`` is not one
-                emoji; nothing was sent.
+            ValidationError: An empty or over-long (>256) ``message_id``, or
+                ``emoji`` is not one emoji; nothing was sent.
             APIError, OutcomeUnknownError, TransportError: As for every send.
         """
         message = Reaction(message_id=message_id, emoji=emoji)
@@ -175,7 +175,8 @@ class MessagesResource(BasicSends, InteractiveSends):
             The accepted removal.
 
         Raises:
-            ValidationError: An empty ``message_id``; nothing was sent.
+            ValidationError: An empty or over-long (>256) ``message_id``;
+                nothing was sent.
             APIError, OutcomeUnknownError, TransportError: As for every send.
         """
         return await self._send(to, Reaction(message_id=message_id, emoji=""), None, None)
@@ -200,7 +201,8 @@ class MessagesResource(BasicSends, InteractiveSends):
             Whether the API reported success.
 
         Raises:
-            ValidationError: ``message_id`` is empty; nothing was sent.
+            ValidationError: ``message_id`` is empty or over 256 characters;
+                nothing was sent.
             APIError: The API refused the request.
             TransportError: No answer was received.
         """
