@@ -27,8 +27,10 @@ from whatsapp_async.types.messages import (
     LOCATION_ADDRESS_MAX,
     LOCATION_NAME_MAX,
     Document,
+    Image,
     Location,
     Message,
+    Product,
     Reaction,
     Text,
     build_request,
@@ -106,6 +108,24 @@ async def test_mark_read_refuses_a_5000_character_message_id_before_any_request(
     read = {"messaging_product": "whatsapp", "status": "read"}
     assert _fake_accepts({**read, "message_id": wamid(ID_MAX)})
     assert not _fake_accepts({**read, "message_id": wamid(ID_MAX + 1)})
+
+
+def test_media_and_catalog_ids_over_256_characters_are_refused_by_both() -> None:
+    image = Image(id="1" * ID_MAX)
+    assert _fake_accepts(_wire(image))
+    assert _client_refusal(Image(id="1" * (ID_MAX + 1))).field == "image.id"
+    body = _wire(image)
+    body["image"]["id"] = "1" * (ID_MAX + 1)
+    assert not _fake_accepts(body)
+    product = Product.create(catalog_id="c" * ID_MAX, product_retailer_id="p" * ID_MAX)
+    assert _fake_accepts(_wire(product))
+    for key in ("catalog_id", "product_retailer_id"):
+        assert _client_refusal(
+            Product.create(**{"catalog_id": "c", "product_retailer_id": "p", key: "x" * 257})
+        ).field == f"interactive.action.{key}"
+        body = _wire(product)
+        body["interactive"]["action"][key] = "x" * (ID_MAX + 1)
+        assert not _fake_accepts(body)
 
 
 def test_a_path_segment_over_256_characters_is_refused() -> None:

@@ -55,8 +55,8 @@ _PHONE_CHARS = re.compile(r"[+\-() ]")
 # A keycap emoji: a digit, # or *, the emoji variation selector (optional) and
 # U+20E3. The only emoji that start with an alphanumeric character.
 _KEYCAP = re.compile("[0-9#*]\ufe0f?\u20e3")
-# Meta documents no length for a message id; the client refuses over 256
-# characters, and so does the fake.
+# Meta documents no length for message, media or catalog ids; the client
+# refuses over 256 characters, and so does the fake.
 _ID_MAX = 256
 
 
@@ -134,7 +134,7 @@ def _check_media(media: dict[str, Any], path: str) -> None:
             raise bad(path, "give either id or link, not both")
         raise invalid(f"{path}.id or {path}.link is required", 131008)
     if has_id:
-        string(media, "id", f"{path}.id", min_len=1)
+        string(media, "id", f"{path}.id", min_len=1, max_len=_ID_MAX)
     else:
         check_url(string(media, "link", f"{path}.link"), f"{path}.link")
     if kind in _CAPTIONED:
@@ -230,9 +230,10 @@ def _check_action(kind: str, action: dict[str, Any], path: str) -> None:
             raise bad(f"{path}.name", "must be flow")
         obj(action, "parameters", f"{path}.parameters")
     elif kind in ("product", "product_list"):
-        string(action, "catalog_id", f"{path}.catalog_id", min_len=1)
+        string(action, "catalog_id", f"{path}.catalog_id", min_len=1, max_len=_ID_MAX)
         if kind == "product":
-            string(action, "product_retailer_id", f"{path}.product_retailer_id", min_len=1)
+            string(action, "product_retailer_id", f"{path}.product_retailer_id", min_len=1,
+                   max_len=_ID_MAX)
         elif not 1 <= len(array(action, "sections", f"{path}.sections")) <= 10:
             raise bad(f"{path}.sections", "must hold 1 to 10 sections")
 
