@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
 
+from ._validation import check_text
 from .errors import ValidationError
 from .types.media import MEDIA_SIZE_LIMITS, STICKER_ANIMATED_LIMIT, STICKER_STATIC_LIMIT
 
@@ -29,6 +32,8 @@ _EXTENSIONS: dict[str, str] = {
 _DEFAULT_EXTENSION = {mime: ext for ext, mime in reversed(_EXTENSIONS.items())}
 # Enough of a file's start to read a WebP's VP8X flags.
 _HEAD = 32
+# OS errors that mean "this path names no file": the caller's input is wrong.
+_NO_SUCH_FILE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP})
 
 
 @dataclass(frozen=True)
@@ -55,8 +60,15 @@ def prepare_upload(file: object, mime_type: str | None, filename: str | None) ->
 
     Raises:
         ValidationError: Unknown or unsupported type, empty file, too large for
-            its type, a text-mode or non-seekable stream, or a missing file.
+            its type, a text-mode or non-seekable stream, a path that names no
+            file (missing, too long, not encodable), or a ``mime_type`` or
+            ``filename`` that is not a string or holds a lone surrogate.
+        OSError: An existing file cannot be read (e.g. no permission).
     """
+    if mime_type is not None:
+        check_text("mime_type", mime_type)
+    if filename is not None and not isinstance(filename, str):
+        raise ValidationError("filename", f"must be a string, got {type(filename).__name__}")
     if isinstance(file, (bytes, bytearray, memoryview)):
         data = bytes(file)
         size, head, name = len(data), data[:_HEAD], filename
@@ -67,14 +79,7 @@ def prepare_upload(file: object, mime_type: str | None, filename: str | None) ->
             return io.BytesIO(data)
     elif isinstance(file, (str, os.PathLike)):
         path = Path(os.fspath(file))
-        try:
-            size = path.stat().st_size
-            if not path.is_file():
-                raise ValidationError("file", f"{path.name!r} is not a regular file")
-            with path.open("rb") as probe:
-                head = probe.read(_HEAD)
-        except FileNotFoundError:
-            raise ValidationError("file", f"no such file: {path.name!r}") from None
+        size, head = _probe_path(path)
         name = filename or path.name
 
         def opener() -> bytes | IO[bytes]:
@@ -88,6 +93,10 @@ def prepare_upload(file: object, mime_type: str | None, filename: str | None) ->
         raise ValidationError(
             "file", f"must be a path, bytes or a binary file object, got {type(file).__name__}"
         )
+    if name is not None:
+        # A name from the path or stream (not only the caller's) goes into
+        # the multipart header, which needs encodable text.
+        check_text("filename", name)
     mime = resolve_mime(mime_type, name)
     check_size(mime, size, head)
     return PreparedUpload(
@@ -96,6 +105,34 @@ def prepare_upload(file: object, mime_type: str | None, filename: str | None) ->
         size=size,
         open=opener,
     )
+
+
+def _probe_path(path: Path) -> tuple[int, bytes]:
+    """The size and first bytes of the file at ``path``.
+
+    Raises:
+        ValidationError: The path names no regular file.
+        OSError: An existing file cannot be read.
+    """
+    shown = path.name[:80]
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ValidationError("file", f"{shown!r} is not a regular file")
+        with path.open("rb") as probe:
+            return info.st_size, probe.read(_HEAD)
+    except ValidationError:
+        raise
+    except OSError as exc:
+        if exc.errno not in _NO_SUCH_FILE:
+            raise
+        reason = "path is too long" if exc.errno == errno.ENAMETOOLONG else "no such file"
+        raise ValidationError("file", f"{reason}: {shown!r}") from None
+    except ValueError:  # a NUL byte, or a lone surrogate the file system cannot encode
+        raise ValidationError(
+            "file", "is not a usable path (it holds a NUL byte or characters the file system "
+            "cannot encode)"
+        ) from None
 
 
 def resolve_mime(mime_type: str | None, name: str | None) -> str:

@@ -308,7 +308,9 @@ class Transport:
             data: bytes | aiohttp.FormData | None
             to_close: list[IO[bytes]] = []
             if request.body is not None:
-                data = _codec.encode(request.body)
+                # A body that cannot be written as JSON is refused here, the one
+                # place bodies are encoded, before any byte leaves.
+                data = _codec.encode_body(request.body)
                 headers = self._json_headers
             else:
                 data = _form(request.multipart, to_close) if request.multipart is not None else None
@@ -354,6 +356,7 @@ class Transport:
             The decoded answer.
 
         Raises:
+            ValidationError: The body cannot be encoded as JSON; nothing was sent.
             APIError: The API refused (subclass by Graph code).
             TransportError: No answer was received.
             ClientClosedError: The client is closed.

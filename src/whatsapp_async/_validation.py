@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from msgspec import UNSET, UnsetType
@@ -12,7 +13,16 @@ from .errors import ValidationError
 
 T = TypeVar("T")
 
+#: The longest id accepted (a wamid, media id, any id in a URL path). Meta
+#: publishes no limit; real ids are well under 100 characters, and 256 matches
+#: the longest id Meta documents for messages (a reply button's ``id``), so a
+#: pasted document or a runaway value is refused before it makes a URL too long.
+ID_MAX = 256
+
 _DIGITS = re.compile(r"[0-9]+")  # not \d: that also matches non-ASCII digits
+# A lone surrogate is a valid Python str but not Unicode text: UTF-8 (and so
+# JSON on the wire) cannot encode it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # A language code as Meta writes them: "en", "en_US", "es_419", "zh_CN", "pt_BR".
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]{2,4})?")
 
@@ -20,6 +30,22 @@ _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]{2,4})?")
 def unset(value: T | None) -> T | UnsetType:
     """``None`` (not passed) becomes UNSET, so the field stays off the wire."""
     return UNSET if value is None else value
+
+
+def listed(value: Any) -> Any:
+    """``value`` as a list when it is a collection of items, else ``value`` itself.
+
+    The builders (``create``, the ``send_*`` methods) take any iterable of
+    items; what is not one (None, a string, a number, a mapping) is passed
+    through unchanged, so that the Struct's own check refuses it with a
+    ValidationError naming the wire field, instead of ``list()`` raising
+    TypeError here.
+    """
+    if isinstance(value, list):
+        return value if type(value) is list else list(value)
+    if isinstance(value, (str, bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
+        return value
+    return list(value)
 
 
 #: Whether a string is a language code (a match, or None): the rule of
@@ -41,14 +67,36 @@ def check_language_code(field: str, value: str) -> str:
     return value
 
 
+def has_surrogate(value: str) -> bool:
+    """Whether ``value`` holds a lone surrogate (U+D800-U+DFFF), which UTF-8 cannot encode."""
+    # isascii() is O(1) in CPython: the common ASCII text costs no scan.
+    return not value.isascii() and _SURROGATE.search(value) is not None
+
+
+def check_text(field: str, value: str) -> str:
+    """Return ``value`` if it is a string that can be sent (encoded as UTF-8).
+
+    Raises:
+        ValidationError: Not a string, or it holds a lone surrogate.
+    """
+    if not isinstance(value, str):
+        raise ValidationError(field, f"must be a string, got {type(value).__name__}")
+    if has_surrogate(value):
+        raise ValidationError(
+            field, "must be valid Unicode text: it holds a lone surrogate (U+D800 to U+DFFF), "
+            "which cannot be encoded as UTF-8"
+        )
+    return value
+
+
 def check_length(field: str, value: str, maximum: int, *, minimum: int = 0) -> str:
     """Return ``value`` if its length (in characters) is within bounds.
 
     Raises:
-        ValidationError: ``value`` is not a string, or too short or too long.
+        ValidationError: ``value`` is not a string, holds a lone surrogate, or
+            is too short or too long.
     """
-    if not isinstance(value, str):
-        raise ValidationError(field, f"must be a string, got {type(value).__name__}")
+    check_text(field, value)
     n = len(value)
     if n > maximum:
         raise ValidationError(field, f"must be at most {maximum} characters, got {n}")
@@ -133,10 +181,12 @@ def check_url(field: str, value: str, *, schemes: tuple[str, ...] = ("https",)) 
     """Return ``value`` if it is an absolute URL with one of ``schemes`` and a host.
 
     Raises:
-        ValidationError: Not a string, a relative URL, another scheme, or whitespace.
+        ValidationError: Not a string, a relative URL, another scheme,
+            whitespace, or a lone surrogate.
     """
     if not isinstance(value, str):
         raise ValidationError(field, f"must be a URL string, got {type(value).__name__}")
+    check_text(field, value)
     try:
         parts = urlsplit(value)
         host = parts.hostname
@@ -251,8 +301,11 @@ def check_id(field: str, value: str) -> str:
     """Return ``value`` if it is a usable opaque id (a wamid, media id, catalog id...).
 
     Raises:
-        ValidationError: Not a string, empty, or with surrounding whitespace.
+        ValidationError: Not a string, empty, with surrounding whitespace,
+            longer than :data:`ID_MAX`, or with a lone surrogate.
     """
     if not isinstance(value, str) or not value or value != value.strip():
         raise ValidationError(field, "must be a non-empty id without surrounding whitespace")
-    return value
+    if len(value) > ID_MAX:
+        raise ValidationError(field, f"must be at most {ID_MAX} characters, got {len(value)}")
+    return check_text(field, value)

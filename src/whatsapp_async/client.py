@@ -291,6 +291,8 @@ class WhatsAppClient:
             The decoded answer.
 
         Raises:
+            ValidationError: The body cannot be encoded as JSON (a lone
+                surrogate, an unsupported type); names the field, nothing was sent.
             APIError: The API refused (a subclass by Graph error code).
             OutcomeUnknownError: A non-idempotent call failed and it may have been sent.
             TransportError: No answer was received.

@@ -24,6 +24,7 @@ from typing import IO, Generic, TypeVar
 
 import msgspec
 
+from ._validation import ID_MAX
 from .errors import ValidationError
 
 __all__ = ["APIRequest", "FilePart", "Multipart", "check_segment"]
@@ -50,11 +51,15 @@ def check_segment(name: str, value: str) -> str:
         ``value`` unchanged.
 
     Raises:
-        ValidationError: ``value`` is empty, ``.``/``..``, or holds a character
-            (``/``, ``?``, ``#``, ``%``, whitespace, ...) that could change the path.
+        ValidationError: ``value`` is empty, ``.``/``..``, longer than 256
+            characters (``ID_MAX``: an id that long would only make the URL too
+            long), or holds a character (``/``, ``?``, ``#``, ``%``, whitespace,
+            ...) that could change the path.
     """
     if not isinstance(value, str):
         raise ValidationError(name, f"must be a string id, got {type(value).__name__}")
+    if len(value) > ID_MAX:
+        raise ValidationError(name, f"must be at most {ID_MAX} characters, got {len(value)}")
     if not _SEGMENT.fullmatch(value) or value in (".", ".."):
         raise ValidationError(
             name, "must be a non-empty id of letters, digits and . _ - : = ~ (no '/', '?', '#', "

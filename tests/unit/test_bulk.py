@@ -803,6 +803,35 @@ async def test_a_row_whose_parameters_do_not_fit_is_skipped_before_any_request()
     assert requests == 1
 
 
+async def test_a_row_whose_parameter_cannot_be_encoded_is_skipped_as_invalid() -> None:
+    # A lone surrogate is a Python str but no UTF-8: the row's message cannot be
+    # sent. It must be refused as invalid input before any request (skipped,
+    # ValidationError), not end as "unknown" with 0 attempts, which a resumed
+    # run never resends.
+    reply = {
+        "messaging_product": "whatsapp",
+        "contacts": [{"input": "+15550000002", "wa_id": "15550000002"}],
+        "messages": [{"id": "wamid.2"}],
+    }
+    with aioresponses() as mocked:
+        mocked.post(ENDPOINT, payload=reply)
+        async with WhatsAppClient(TOKEN, PHONE_NUMBER_ID) as client:
+            bc = client.broadcast(
+                [Recipient("+15550000001", params=["Ana\ud800"]),
+                 Recipient("+15550000002", params=["Bo"])],
+                template="t", concurrency=1,
+            )
+            outcomes = {o.row: o for o in [o async for o in bc]}
+        requests = sum(len(calls) for calls in mocked.requests.values())
+    bad = outcomes[0]
+    assert (bad.status, bad.attempts) == ("skipped", 0)
+    assert bad.error is not None and bad.error.type == "ValidationError"
+    assert "template.components[0].parameters[0].text" in bad.error.message
+    assert "surrogate" in bad.error.message
+    assert outcomes[1].status == "sent"
+    assert requests == 1
+
+
 # ------------------------------------------------------------------ resume finds its campaign
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .._validation import unset
+from .._validation import listed, unset
 from ..types.messages import (
     Audio,
     Contact,
@@ -153,7 +153,7 @@ class BasicSends(SendPath):
             to: Recipient phone number or group.
             media_id, link: The document (see :class:`MessagesResource`).
             caption: Up to 1024 characters.
-            filename: Name shown to the recipient.
+            filename: Name shown to the recipient, up to 240 characters.
             reply_to, biz_opaque_callback_data: See :class:`MessagesResource`.
 
         Returns:
@@ -213,8 +213,8 @@ class BasicSends(SendPath):
             to: Recipient phone number or group.
             latitude: -90 to 90.
             longitude: -180 to 180.
-            name: Name of the place.
-            address: Address shown under the name.
+            name: Name of the place, up to 1000 characters.
+            address: Address shown under the name, up to 1000 characters.
             reply_to, biz_opaque_callback_data: See :class:`MessagesResource`.
 
         Returns:
@@ -252,5 +252,5 @@ class BasicSends(SendPath):
             ValidationError: No cards, or a card breaks a rule; nothing was sent.
             APIError, OutcomeUnknownError, TransportError: As for every send.
         """
-        message = Contacts(contacts=list(contacts))
+        message = Contacts(contacts=listed(contacts))
         return await self._send(to, message, reply_to, biz_opaque_callback_data)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from .._validation import check_choice, check_length, unset
+from .._validation import check_choice, check_length, listed, unset
 from ..errors import ValidationError
 from ..types.business_profile import (
     VERTICALS,
@@ -153,7 +153,9 @@ def _build_update(
 def _check_websites(websites: Sequence[str]) -> list[str]:
     if isinstance(websites, str):
         raise ValidationError("websites", "must be a list of URLs, not one string")
-    sites = list(websites)
+    sites = listed(websites)
+    if not isinstance(sites, list):
+        raise ValidationError("websites", f"must be a list of URLs, got {type(websites).__name__}")
     if len(sites) > _MAX_WEBSITES:
         raise ValidationError("websites", f"must hold at most {_MAX_WEBSITES} URLs, got "
                               f"{len(sites)}")

@@ -10,7 +10,7 @@ from typing import BinaryIO, Union, overload
 
 from .._media_download import CHUNK_SIZE, IntegrityCheck, collect, write_atomically
 from .._media_upload import prepare_upload
-from ..errors import APIError
+from ..errors import APIError, ValidationError
 from ..request import FilePart, Multipart, check_segment
 from ..types.common import Success
 from ..types.media import MediaInfo, MediaUrlAnswer, UploadedMedia
@@ -62,7 +62,11 @@ class MediaResource(Resource):
 
         Raises:
             ValidationError: Unknown or unsupported type, empty file, too large
-                for its type, a text-mode or non-seekable stream, or a missing file.
+                for its type, a text-mode or non-seekable stream, a path that
+                names no file (missing, too long, not encodable), or a
+                ``mime_type``/``filename`` that is not a string or holds a lone
+                surrogate.
+            OSError: An existing file cannot be read (e.g. no permission).
             APIError: The API refused the upload.
             TransportError: No answer was received.
         """
@@ -179,17 +183,20 @@ class MediaResource(Resource):
             The path written, or the bytes when ``dest`` is None.
 
         Raises:
-            ValidationError: The download URL's host is not on the allow-list.
+            ValidationError: ``dest`` is not a path, the media id is not a safe
+                path segment, or the download URL's host is not on the allow-list.
             MediaIntegrityError: The bytes do not match the announced size or
                 SHA-256 (or the digest is in neither hex nor base64 form).
             APIError: The API refused (e.g. the URL was still 404 after a refresh).
             TransportError: The download failed midway or never started.
             OSError: ``dest`` cannot be written.
         """
+        if dest is not None and not isinstance(dest, (str, os.PathLike)):
+            raise ValidationError("dest", f"must be a file path, got {type(dest).__name__}")
+        target = Path(dest) if dest is not None else None
         info = media if isinstance(media, MediaInfo) else await self.get(
             media, phone_number_id=phone_number_id
         )
-        target = Path(dest) if dest is not None else None
         try:
             return await self._fetch(info, target, verify)
         except APIError as exc:

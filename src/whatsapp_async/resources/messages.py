@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from msgspec import UNSET
 
-from .._validation import check_id
+from .._validation import check_id, listed
 from ..types.common import Success
 from ..types.messages import (
     Component,
@@ -132,7 +132,7 @@ class MessagesResource(BasicSends, InteractiveSends):
         message = Template(
             name=name,
             language=Language(code=language),
-            components=UNSET if components is None else list(components),
+            components=UNSET if components is None else listed(components),
         )
         return await self._send(to, message, reply_to, biz_opaque_callback_data)
 
@@ -159,8 +159,8 @@ class MessagesResource(BasicSends, InteractiveSends):
             The accepted reaction (reactions only ever get a ``sent`` status).
 
         Raises:
-            ValidationError: An empty ``message_id``, or ``emoji`` is not one
-                emoji; nothing was sent.
+            ValidationError: An empty or over-long (>256) ``message_id``, or
+                ``emoji`` is not one emoji; nothing was sent.
             APIError, OutcomeUnknownError, TransportError: As for every send.
         """
         message = Reaction(message_id=message_id, emoji=emoji)
@@ -177,7 +177,8 @@ class MessagesResource(BasicSends, InteractiveSends):
             The accepted removal.
 
         Raises:
-            ValidationError: An empty ``message_id``; nothing was sent.
+            ValidationError: An empty or over-long (>256) ``message_id``;
+                nothing was sent.
             APIError, OutcomeUnknownError, TransportError: As for every send.
         """
         return await self._send(to, Reaction(message_id=message_id, emoji=""), None, None)
@@ -202,7 +203,8 @@ class MessagesResource(BasicSends, InteractiveSends):
             Whether the API reported success.
 
         Raises:
-            ValidationError: ``message_id`` is empty; nothing was sent.
+            ValidationError: ``message_id`` is empty or over 256 characters;
+                nothing was sent.
             APIError: The API refused the request.
             TransportError: No answer was received.
         """

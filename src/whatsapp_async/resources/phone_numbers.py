@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .._validation import check_digits
+from .._validation import check_digits, listed
 from ..errors import ValidationError
 from ..types.common import Success
 from ..types.phone_numbers import PhoneNumber, TwoStepPinRequest
@@ -40,12 +40,17 @@ def fields_param(field: str, fields: Sequence[str]) -> str:
     """
     if isinstance(fields, str):
         raise ValidationError(field, "must be a sequence of field names, not one string")
-    if not fields:
+    names = listed(fields)
+    if not isinstance(names, list):
+        raise ValidationError(
+            field, f"must be a sequence of field names, got {type(fields).__name__}"
+        )
+    if not names:
         raise ValidationError(field, "must name at least one field")
-    for i, name in enumerate(fields):
+    for i, name in enumerate(names):
         if not isinstance(name, str) or not _FIELD.fullmatch(name):
             raise ValidationError(f"{field}[{i}]", f"is not a Graph field name: {name!r}")
-    return ",".join(fields)
+    return ",".join(names)
 
 
 class PhoneNumbersResource(Resource):

@@ -52,6 +52,12 @@ _PARAM_TYPES = frozenset({"text", "image", "video", "document", "location", "cur
                           "date_time", "payload", "coupon_code", "action", "product"})
 _NAME_PARTS = ("first_name", "last_name", "middle_name", "prefix", "suffix")
 _PHONE_CHARS = re.compile(r"[+\-() ]")
+# A keycap emoji: a digit, # or *, the emoji variation selector (optional) and
+# U+20E3. The only emoji that start with an alphanumeric character.
+_KEYCAP = re.compile("[0-9#*]\ufe0f?\u20e3")
+# Meta documents no length for message, media or catalog ids; the client
+# refuses over 256 characters, and so does the fake.
+_ID_MAX = 256
 
 
 def check_send(body: Any) -> str:
@@ -90,7 +96,7 @@ def check_send(body: Any) -> str:
                     max_len=512)
     context = optional_obj(body, "context", "context")
     if context is not None:
-        string(context, "message_id", "context.message_id")
+        string(context, "message_id", "context.message_id", max_len=_ID_MAX)
     if kind == "contacts":
         _check_contacts(array(body, "contacts", "contacts"))
         return kind
@@ -100,7 +106,8 @@ def check_send(body: Any) -> str:
 
 def _check_read(body: dict[str, Any]) -> None:
     one_of(body["status"], "status", frozenset({"read"}))
-    _check_wamid(string(body, "message_id", "message_id", code=100), "message_id")
+    _check_wamid(string(body, "message_id", "message_id", code=100, max_len=_ID_MAX),
+                 "message_id")
     typing = optional_obj(body, "typing_indicator", "typing_indicator")
     if typing is not None:
         one_of(typing.get("type"), "typing_indicator.type", frozenset({"text"}))
@@ -127,7 +134,7 @@ def _check_media(media: dict[str, Any], path: str) -> None:
             raise bad(path, "give either id or link, not both")
         raise invalid(f"{path}.id or {path}.link is required", 131008)
     if has_id:
-        string(media, "id", f"{path}.id", min_len=1)
+        string(media, "id", f"{path}.id", min_len=1, max_len=_ID_MAX)
     else:
         check_url(string(media, "link", f"{path}.link"), f"{path}.link")
     if kind in _CAPTIONED:
@@ -162,13 +169,17 @@ def _check_contacts(contacts: list[Any]) -> None:
 
 
 def _check_reaction(reaction: dict[str, Any], path: str) -> None:
-    _check_wamid(string(reaction, "message_id", f"{path}.message_id"), f"{path}.message_id")
+    _check_wamid(string(reaction, "message_id", f"{path}.message_id", max_len=_ID_MAX),
+                 f"{path}.message_id")
     emoji = reaction.get("emoji")
     if emoji is None:
         raise missing(f"{path}.emoji")
     if not isinstance(emoji, str):
         raise invalid(f"Param {path}.emoji must be a string")
-    # One emoji may be several code points (skin tones, ZWJ sequences), never a sentence.
+    # One emoji may be several code points (skin tones, ZWJ sequences), never a
+    # sentence; a keycap (1️⃣, #️⃣) is one emoji although it starts with a digit.
+    if _KEYCAP.fullmatch(emoji):
+        return
     if len(emoji) > 10 or any(c.isalnum() or c.isspace() for c in emoji):
         raise bad(f"{path}.emoji", "must be a single emoji (or empty to remove)")
 
@@ -219,9 +230,10 @@ def _check_action(kind: str, action: dict[str, Any], path: str) -> None:
             raise bad(f"{path}.name", "must be flow")
         obj(action, "parameters", f"{path}.parameters")
     elif kind in ("product", "product_list"):
-        string(action, "catalog_id", f"{path}.catalog_id", min_len=1)
+        string(action, "catalog_id", f"{path}.catalog_id", min_len=1, max_len=_ID_MAX)
         if kind == "product":
-            string(action, "product_retailer_id", f"{path}.product_retailer_id", min_len=1)
+            string(action, "product_retailer_id", f"{path}.product_retailer_id", min_len=1,
+                   max_len=_ID_MAX)
         elif not 1 <= len(array(action, "sections", f"{path}.sections")) <= 10:
             raise bad(f"{path}.sections", "must hold 1 to 10 sections")
 

@@ -111,6 +111,9 @@ from .limits import (
     CTA_DISPLAY_TEXT_MAX as CTA_DISPLAY_TEXT_MAX,
 )
 from .limits import (
+    DOCUMENT_FILENAME_MAX as DOCUMENT_FILENAME_MAX,
+)
+from .limits import (
     FLOW_CTA_MAX as FLOW_CTA_MAX,
 )
 from .limits import (
@@ -145,6 +148,12 @@ from .limits import (
 )
 from .limits import (
     LIST_SECTIONS_MAX as LIST_SECTIONS_MAX,
+)
+from .limits import (
+    LOCATION_ADDRESS_MAX as LOCATION_ADDRESS_MAX,
+)
+from .limits import (
+    LOCATION_NAME_MAX as LOCATION_NAME_MAX,
 )
 from .limits import (
     PRODUCT_ITEMS_MAX as PRODUCT_ITEMS_MAX,

@@ -5,7 +5,6 @@ Media is an image, video, audio, document or sticker, by uploaded id or https li
 
 from __future__ import annotations
 
-import math
 from typing import ClassVar
 
 from msgspec import UNSET, UnsetType
@@ -13,7 +12,13 @@ from msgspec import UNSET, UnsetType
 from ..._validation import check_emoji, check_url
 from ...errors import ValidationError
 from ._checks import _id, _Message, _optional_text, _text
-from .limits import _NO_LIMIT, CAPTION_MAX, TEXT_BODY_MAX
+from .limits import (
+    CAPTION_MAX,
+    DOCUMENT_FILENAME_MAX,
+    LOCATION_ADDRESS_MAX,
+    LOCATION_NAME_MAX,
+    TEXT_BODY_MAX,
+)
 
 # --------------------------------------------------------------------------- text
 
@@ -106,7 +111,8 @@ class Document(_Media, kw_only=True):
         id: Media id from ``wa.media.upload``.
         link: Absolute https URL.
         caption: Up to 1024 characters.
-        filename: Name shown to the recipient (also sets the file extension).
+        filename: Name shown to the recipient (also sets the file extension),
+            up to 240 characters.
     """
 
     kind: ClassVar[str] = "document"
@@ -116,7 +122,7 @@ class Document(_Media, kw_only=True):
 
     def _check_media(self, path: str, *, caption: bool) -> None:
         super()._check_media(path, caption=caption)
-        _optional_text(f"{path}.filename", self.filename, _NO_LIMIT)
+        _optional_text(f"{path}.filename", self.filename, DOCUMENT_FILENAME_MAX)
 
 
 class Sticker(_Media, kw_only=True):
@@ -134,8 +140,8 @@ class Location(_Message, kw_only=True):
     Attributes:
         latitude: Degrees, -90 to 90.
         longitude: Degrees, -180 to 180.
-        name: Name of the place.
-        address: Address shown under the name.
+        name: Name of the place, up to 1000 characters.
+        address: Address shown under the name, up to 1000 characters.
     """
 
     kind: ClassVar[str] = "location"
@@ -148,15 +154,16 @@ class Location(_Message, kw_only=True):
     def _check(self, path: str) -> None:
         _coordinate(f"{path}.latitude", self.latitude, 90.0)
         _coordinate(f"{path}.longitude", self.longitude, 180.0)
-        _optional_text(f"{path}.name", self.name, _NO_LIMIT)
-        _optional_text(f"{path}.address", self.address, _NO_LIMIT)
+        _optional_text(f"{path}.name", self.name, LOCATION_NAME_MAX)
+        _optional_text(f"{path}.address", self.address, LOCATION_ADDRESS_MAX)
 
 
 def _coordinate(path: str, value: object, bound: float) -> None:
+    # A plain comparison, not math.isfinite: that overflows on an int above
+    # ~1e308, while NaN and infinities already fail the range test.
     if (
         isinstance(value, bool)
         or not isinstance(value, (int, float))
-        or not math.isfinite(value)
         or not -bound <= value <= bound
     ):
         raise ValidationError(path, f"must be a number from {-bound:g} to {bound:g}")

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from msgspec import UNSET, UnsetType
 
-from ..._validation import check_choice, check_url
+from ..._validation import check_choice, check_text, check_url
 from ...errors import ValidationError
 from ._checks import _id, _items, _Message, _optional_text, _struct, _text, _Wire
 from .limits import _NO_LIMIT
@@ -66,6 +66,8 @@ class ContactEmail(_Wire, kw_only=True):
 
     def _check(self, path: str) -> None:
         email = self.email
+        if isinstance(email, str):
+            check_text(f"{path}.email", email)
         local, at, domain = email.partition("@") if isinstance(email, str) else ("", "", "")
         if not (local and at and domain) or "@" in domain or any(c.isspace() for c in email):
             raise ValidationError(f"{path}.email", "must be an email address like name@example.com")

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from msgspec import UNSET, UnsetType
 
+from ..._codec import encode_body
 from ..._validation import check_choice, unset
 from ...errors import ValidationError
 from ._checks import _id, _optional_text, _struct, _text, _Wire
@@ -70,10 +71,11 @@ class FlowAction(_Wire, tag_field="name", tag="flow", kw_only=True):
             at = f"{where}.flow_action_payload"
             _struct(at, payload, FlowActionPayload)
             _optional_text(f"{at}.screen", payload.screen, _NO_LIMIT)
-            if payload.data is not UNSET and not (
-                isinstance(payload.data, dict) and payload.data
-            ):
-                raise ValidationError(f"{at}.data", "must be a non-empty object")
+            if payload.data is not UNSET:
+                if not (isinstance(payload.data, dict) and payload.data):
+                    raise ValidationError(f"{at}.data", "must be a non-empty object")
+                # Free-form, so only encoding it tells whether it can be sent.
+                encode_body(payload.data, f"{at}.data")
 
 
 class Flow(_Interactive, tag="flow", kw_only=True):

@@ -11,7 +11,7 @@ from typing import ClassVar, TypeAlias
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ..._validation import check_url
+from ..._validation import check_url, listed
 from ...errors import ValidationError
 from ._checks import _id, _items, _optional_text, _struct, _text, _Wire
 from .flow import Flow
@@ -110,9 +110,12 @@ class ReplyButtons(_Interactive, tag="button", kw_only=True):
         footer: str | None = None,
     ) -> ReplyButtons:
         """Build the message from plain values (a str header becomes a text header)."""
+        items = listed(buttons)
+        if isinstance(items, list):
+            items = [ReplyButtonItem(reply=b) for b in items]
         return cls(
             body=Body(text=body),
-            action=ReplyButtonsAction(buttons=[ReplyButtonItem(reply=b) for b in buttons]),
+            action=ReplyButtonsAction(buttons=items),
             header=_as_header(header),
             footer=_as_footer(footer),
         )
@@ -205,7 +208,7 @@ class InteractiveList(_Interactive, tag="list", kw_only=True):
         """Build the message from plain values."""
         return cls(
             body=Body(text=body),
-            action=ListAction(button=button, sections=list(sections)),
+            action=ListAction(button=button, sections=listed(sections)),
             header=UNSET if header is None else TextHeader(text=header),
             footer=_as_footer(footer),
         )

@@ -9,6 +9,12 @@ import sys
 
 TEXT_BODY_MAX = 4096
 CAPTION_MAX = 1024
+# Meta's "message types" help page: document names up to 240 characters.
+DOCUMENT_FILENAME_MAX = 240
+# Meta's message docs give none for a location's name and address; the local
+# fake refuses over 1000, and the client agrees with it.
+LOCATION_NAME_MAX = 1000
+LOCATION_ADDRESS_MAX = 1000
 INTERACTIVE_BODY_MAX = 1024
 LIST_BODY_MAX = 4096  # the list-message page allows more than the generic interactive body
 HEADER_TEXT_MAX = 60

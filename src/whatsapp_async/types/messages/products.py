@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from msgspec import UNSET, UnsetType
 
+from ..._validation import listed
 from ...errors import ValidationError
 from ._checks import _id, _items, _struct, _Wire
 from .interactive_parts import Body, Footer, TextHeader, _as_footer, _Interactive, _section_title
@@ -118,7 +119,7 @@ class ProductList(_Interactive, tag="product_list", kw_only=True):
         return cls(
             header=TextHeader(text=header),
             body=Body(text=body),
-            action=ProductListAction(catalog_id=catalog_id, sections=list(sections)),
+            action=ProductListAction(catalog_id=catalog_id, sections=listed(sections)),
             footer=_as_footer(footer),
         )
 

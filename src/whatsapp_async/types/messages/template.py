@@ -7,7 +7,7 @@ from typing import ClassVar, TypeAlias
 
 from msgspec import UNSET, UnsetType
 
-from ..._validation import check_choice, check_language_code, is_language_code
+from ..._validation import check_choice, check_language_code, has_surrogate, is_language_code
 from ...errors import ValidationError
 from ._checks import _items, _Message, _optional_text, _struct, _text, _Wire
 from .basic import Document, Image, Location, Video
@@ -194,11 +194,12 @@ class _Component(_Wire, tag_field="type", kw_only=True):
                 if (
                     type(text) is not str or not 0 < len(text) <= text_max
                     or p.parameter_name is not UNSET  # type: ignore[union-attr]
+                    or has_surrogate(text)
                 ):
                     return False
             elif kind is PayloadParameter:
                 payload = p.payload  # type: ignore[union-attr]
-                if type(payload) is not str or not payload:
+                if type(payload) is not str or not payload or has_surrogate(payload):
                     return False
             else:
                 return False
@@ -264,7 +265,7 @@ class Template(_Message, kw_only=True):
 
     def _check(self, path: str) -> None:
         name = self.name
-        if type(name) is not str or not 0 < len(name) <= TEMPLATE_NAME_MAX:
+        if type(name) is not str or not 0 < len(name) <= TEMPLATE_NAME_MAX or has_surrogate(name):
             _text(f"{path}.name", name, TEMPLATE_NAME_MAX)
         language = self.language
         # Every send validates, so the common case is tested inline; only a
