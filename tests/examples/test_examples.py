@@ -30,7 +30,7 @@ from tests.support import ROOT
 from whatsapp_async import WhatsAppClient
 from whatsapp_async.journal import Journal
 from whatsapp_async.testing import FakeCloudAPI, Fault, Media
-from whatsapp_async.webhooks import SIGNATURE_HEADER
+from whatsapp_async.webhooks import MAX_BODY_SIZE, SIGNATURE_HEADER
 
 EXAMPLES = ROOT / "examples"
 SECRET = "examples-app-secret"
@@ -218,11 +218,12 @@ async def django_served(
 ) -> AsyncIterator[Any]:
     """examples/django_view.py with its lifespan running, reachable by Django's client and the fake.
 
-    Django is configured once per process, so later loads keep the first
-    settings; each load still gets its own client and router from the
-    environment, and the URL caches are cleared so requests reach its views.
+    Django is configured once per process, and whoever came first (another
+    load, or a documentation snippet) set it up: the settings the example needs
+    are put in force for the block, and each load still gets its own client and
+    router from the environment, the URL caches cleared so requests reach its views.
     """
-    from django.test import AsyncClient
+    from django.test import override_settings
     from django.urls import clear_url_caches
 
     for name, value in {
@@ -232,7 +233,19 @@ async def django_served(
     }.items():
         monkeypatch.setenv(name, value)
     module = load_example("django_view", monkeypatch)
+    needed = override_settings(ROOT_URLCONF="django_view", ALLOWED_HOSTS=["testserver"],
+                               DATA_UPLOAD_MAX_MEMORY_SIZE=MAX_BODY_SIZE)
+    with needed:
+        clear_url_caches()
+        async with _served_django(module, relay) as client:
+            yield client
     clear_url_caches()
+
+
+@contextlib.asynccontextmanager
+async def _served_django(module: ModuleType, relay: Relay) -> AsyncIterator[Any]:
+    from django.test import AsyncClient
+
     client = AsyncClient()
     async with lifespan(module.application):
 
