@@ -59,6 +59,9 @@ class WhatsAppClient:
         access_token: Bearer token; falls back to ``WHATSAPP_ACCESS_TOKEN``.
         phone_number_id: Business phone number id used by number-bound
             resources; falls back to ``WHATSAPP_PHONE_NUMBER_ID``.
+        business_account_id: WhatsApp Business Account (WABA) id used by
+            account-bound resources (templates, flows, the account's numbers);
+            falls back to ``WHATSAPP_BUSINESS_ACCOUNT_ID``.
         base_url: Full API prefix with version, e.g. ``https://graph.facebook.com/v21.0``;
             falls back to ``WHATSAPP_BASE_URL``. Plain http is allowed only to loopback.
         api_version: Shortcut that changes only the version of the default host.
@@ -78,6 +81,8 @@ class WhatsAppClient:
     Raises:
         ConfigurationError: No token, a token with a control character (such as
             a trailing newline), or an unsafe/malformed base URL.
+        ValidationError: ``phone_number_id`` or ``business_account_id`` is not a
+            safe id.
     """
 
     def __init__(
@@ -95,6 +100,7 @@ class WhatsAppClient:
         throttle: Throttle | None = None,
         messages_per_second: float = 80.0,
         middleware: Sequence[Middleware] = (),
+        business_account_id: str | None = None,
     ) -> None:
         token = Secret(access_token or os.environ.get("WHATSAPP_ACCESS_TOKEN") or "")
         # Error reporters show every local and argument of a failing frame: from
@@ -114,6 +120,9 @@ class WhatsAppClient:
         number = phone_number_id or os.environ.get("WHATSAPP_PHONE_NUMBER_ID") or None
         if number is not None:
             check_segment("phone_number_id", number)
+        account = business_account_id or os.environ.get("WHATSAPP_BUSINESS_ACCOUNT_ID") or None
+        if account is not None:
+            check_segment("business_account_id", account)
         if base_url is None and api_version is None:
             base_url = os.environ.get("WHATSAPP_BASE_URL") or None
         if max_connections < 1:
@@ -131,11 +140,17 @@ class WhatsAppClient:
         )
         self._pipeline: CallNext = self._transport.pipeline(self._options)
         self._phone_number_id = number
+        self._business_account_id = account
         self._owner = True
 
     # ------------------------------------------------------------------ views
 
-    def _view(self, phone_number_id: str | None, options: RequestOptions) -> WhatsAppClient:
+    def _view(
+        self,
+        phone_number_id: str | None,
+        options: RequestOptions,
+        business_account_id: str | None = None,
+    ) -> WhatsAppClient:
         view = object.__new__(WhatsAppClient)
         view._transport = self._transport
         view._max_connections = self._max_connections
@@ -144,6 +159,9 @@ class WhatsAppClient:
             self._pipeline if options is self._options else self._transport.pipeline(options)
         )
         view._phone_number_id = phone_number_id
+        view._business_account_id = (
+            self._business_account_id if business_account_id is None else business_account_id
+        )
         view._owner = False
         return view
 
@@ -157,6 +175,22 @@ class WhatsAppClient:
             ValidationError: ``phone_number_id`` is not a safe id.
         """
         return self._view(check_segment("phone_number_id", phone_number_id), self._options)
+
+    def for_account(self, business_account_id: str) -> WhatsAppClient:
+        """A view bound to another WhatsApp Business Account (WABA).
+
+        Account-bound resources (templates, flows, the account's numbers) of
+        the view act on that account; it keeps this view's business number and
+        shares the pool, throttle and retry policy. Closing it does nothing.
+
+        Raises:
+            ValidationError: ``business_account_id`` is not a safe id.
+        """
+        return self._view(
+            self._phone_number_id,
+            self._options,
+            check_segment("business_account_id", business_account_id),
+        )
 
     def with_options(
         self,
@@ -208,6 +242,11 @@ class WhatsAppClient:
     def phone_number_id(self) -> str | None:
         """The business number this view sends from."""
         return self._phone_number_id
+
+    @property
+    def business_account_id(self) -> str | None:
+        """The WhatsApp Business Account account-bound resources of this view act on."""
+        return self._business_account_id
 
     @property
     def base_url(self) -> str:

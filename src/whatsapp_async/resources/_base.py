@@ -39,6 +39,17 @@ class Resource:
             )
         return phone_number_id
 
+    @property
+    def _business_account_id(self) -> str:
+        """The view's WhatsApp Business Account id, for account-bound operations."""
+        account = self._client.business_account_id
+        if account is None:
+            raise ConfigurationError(
+                "no business_account_id: pass business_account_id= (or set "
+                "WHATSAPP_BUSINESS_ACCOUNT_ID), or use client.for_account(...)"
+            )
+        return account
+
     async def _request(
         self,
         method: str,
