@@ -174,6 +174,7 @@ class RowSender:
             except Exception as exc:
                 log.error("broadcast: journal write failed for row %d: %s", outcome.row, exc)
                 control.stop(f"journal write failed: {exc}")
-        self._tally.add(outcome, control.in_flight)
+        # This row has its outcome now: it is no longer in flight for the snapshot.
+        self._tally.add(outcome, control.in_flight - 1)
         if control.channel is not None:
             await control.channel.put(outcome)

@@ -42,8 +42,8 @@ class Tally:
         finished: ``time.monotonic()`` at the end (None before).
     """
 
-    __slots__ = ("_clock", "_interval", "_last_progress", "_on_progress", "_samples", "counts",
-                 "errors", "finished", "started", "total")
+    __slots__ = ("_clock", "_interval", "_last_progress", "_last_shown", "_on_progress",
+                 "_samples", "counts", "errors", "finished", "started", "total")
 
     def __init__(
         self, total: int | None, on_progress: Callable[[BroadcastProgress], object] | None,
@@ -57,6 +57,8 @@ class Tally:
         self._on_progress = on_progress
         self._interval = interval
         self._last_progress = 0.0
+        # (done, in_flight) of the last snapshot given to on_progress.
+        self._last_shown: tuple[int, int] | None = None
         self._clock = clock
         # (time, rows done) of the last ETA_WINDOW seconds, oldest first.
         self._samples: deque[tuple[float, int]] = deque()
@@ -108,14 +110,23 @@ class Tally:
         return (self.total - done) * span / (done - done_then)
 
     def report_progress(self, in_flight: int, *, force: bool = False) -> None:
-        """Call ``on_progress`` with a snapshot, at most once per interval unless ``force``."""
+        """Call ``on_progress`` with a snapshot, at most once per interval unless ``force``.
+
+        A forced snapshot (the run's last) is skipped when the counts are those
+        of the last one given, so a progress printer does not print its last
+        line twice.
+        """
         callback = self._on_progress
         if callback is None:
             return
         now = self._clock()
         if not force and now - self._last_progress < self._interval:
             return
+        shown = (sum(self.counts.values()), in_flight)
+        if force and shown == self._last_shown:
+            return
         self._last_progress = now
+        self._last_shown = shown
         try:
             callback(self.progress(in_flight))
         except Exception:
