@@ -35,7 +35,6 @@ import pytest
 
 from tests.docs._checks import CHECKS
 from tests.docs._snippets import DOCS, Block, blocks_of, doc_pages
-from tests.redis_server import RedisServer
 from whatsapp_async.testing import FakeCloudAPI
 
 GUIDES = (
@@ -97,16 +96,6 @@ def threaded_fake() -> Iterator[ThreadedFake]:
         fake.stop()
 
 
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    server = RedisServer()
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-
-
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
@@ -157,7 +146,7 @@ def test_block_runs(
     monkeypatch.setenv("WHATSAPP_APP_SECRET", APP_SECRET)
     monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN)
     if "REDIS_URL" in block.source:
-        monkeypatch.setenv("REDIS_URL", request.getfixturevalue("redis_url"))
+        monkeypatch.setenv("REDIS_URL", request.getfixturevalue("redis_server").url)
     else:
         monkeypatch.delenv("REDIS_URL", raising=False)
     (tmp_path / "photo.jpg").write_bytes(JPEG)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import socket
@@ -420,7 +421,7 @@ async def test_the_final_progress_is_not_reported_twice(wa: WhatsAppClient) -> N
     await run(wa, numbers(5), Sender(), on_progress=snapshots.append, progress_interval=0)
     # The end of the run forces a snapshot; it adds nothing when the last row's did.
     seen = [(s.done, s.in_flight) for s in snapshots]
-    assert all(a != b for a, b in zip(seen, seen[1:])), seen
+    assert all(a != b for a, b in itertools.pairwise(seen)), seen
     assert seen[-1] == (5, 0)
     # A row with its outcome is done, not also in flight.
     assert all(done + in_flight <= 5 for done, in_flight in seen), seen

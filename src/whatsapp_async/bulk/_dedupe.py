@@ -78,65 +78,49 @@ class NumberTable:
     def __len__(self) -> int:
         return self._count
 
-    def get(self, digits: int) -> int:
-        """The state of ``digits`` (``NEW`` if never marked)."""
+    def _slot(self, digits: int) -> int:
+        """The index holding ``digits``, or the empty one where it would go."""
         size = self._size
         keys = self._keys
-        i = digits % size
+        i = digits % size  # a prime size scatters numbers that share a stride or low digits
         while True:
             k = keys[i]
-            if k == digits:
-                return self._vals[i]
-            if k == 0:
-                return NEW
+            if k == digits or k == 0:
+                return i
             i += 1
             if i == size:
                 i = 0
 
+    def get(self, digits: int) -> int:
+        """The state of ``digits`` (``NEW`` if never marked)."""
+        i = self._slot(digits)
+        return self._vals[i] if self._keys[i] else NEW
+
     def first_row(self, digits: int) -> int | None:
         """The first row :meth:`mark` was given for ``digits``, or None."""
-        size = self._size
-        keys = self._keys
-        i = digits % size
-        while True:
-            k = keys[i]
-            if k == digits:
-                stored = self._rows[i]
-                return stored - 1 if stored else None
-            if k == 0:
-                return None
-            i += 1
-            if i == size:
-                i = 0
+        i = self._slot(digits)
+        stored = self._rows[i] if self._keys[i] else 0
+        return stored - 1 if stored else None
 
     def mark(self, digits: int, value: int, row: int = -1) -> int:
         """Set the state of ``digits`` to ``value`` and return the one it had (``NEW`` if none).
 
         ``row`` (>= 0) is remembered if the number has no row yet: the first one stays.
         """
-        size = self._size
-        keys = self._keys
-        i = digits % size  # a prime size scatters numbers that share a stride or low digits
-        while True:
-            k = keys[i]
-            if k == digits:
-                previous = self._vals[i]
-                self._vals[i] = value
-                if not self._rows[i] and 0 <= row <= _MAX_ROW:
-                    self._rows[i] = row + 1
-                return previous
-            if k == 0:
-                keys[i] = digits
-                self._vals[i] = value
-                if 0 <= row <= _MAX_ROW:
-                    self._rows[i] = row + 1
-                self._count += 1
-                if self._count * 2 > size:
-                    self._grow()
-                return NEW
-            i += 1
-            if i == size:
-                i = 0
+        i = self._slot(digits)
+        keep_row = not self._rows[i] and 0 <= row <= _MAX_ROW
+        if self._keys[i]:
+            previous = self._vals[i]
+        else:
+            previous = NEW
+            self._keys[i] = digits
+            self._count += 1
+        self._vals[i] = value
+        if keep_row:
+            self._rows[i] = row + 1
+        if previous == NEW and self._count * 2 > self._size:
+            self._grow()
+        return previous
 
     def _grow(self) -> None:
         old_keys, old_vals, old_rows = self._keys, self._vals, self._rows
@@ -149,6 +133,15 @@ class NumberTable:
         for i, digits in enumerate(old_keys):
             if digits:
                 self.mark(digits, old_vals[i], old_rows[i] - 1)
+
+
+def _table_key(to: str) -> int | None:
+    """``to`` as the number table keeps it, or None for a recipient that does not fit."""
+    digits = to[1:]
+    # Only normalised numbers fit the table: "+", then ASCII digits, no leading 0.
+    if to[:1] == "+" and digits[:1] != "0" and digits.isascii() and digits.isdigit():
+        return int(digits)
+    return None
 
 
 class RecipientStates:
@@ -169,10 +162,9 @@ class RecipientStates:
             value: Its new state.
             row: The row it is met at (>= 0), remembered if it has none yet.
         """
-        digits = to[1:]
-        # Only normalised numbers fit the table: "+", then ASCII digits, no leading 0.
-        if to[:1] == "+" and digits[:1] != "0" and digits.isascii() and digits.isdigit():
-            return self.numbers.mark(int(digits), value, row)
+        digits = _table_key(to)
+        if digits is not None:
+            return self.numbers.mark(digits, value, row)
         previous = self.other.get(to, NEW)
         self.other[to] = value
         if row >= 0:
@@ -181,9 +173,9 @@ class RecipientStates:
 
     def first_row(self, to: str) -> int | None:
         """The row recipient ``to`` was first met at in this run, or None."""
-        digits = to[1:]
-        if to[:1] == "+" and digits[:1] != "0" and digits.isascii() and digits.isdigit():
-            return self.numbers.first_row(int(digits))
+        digits = _table_key(to)
+        if digits is not None:
+            return self.numbers.first_row(digits)
         return self.other_rows.get(to)
 
 
