@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ class PreparedUpload:
     open: Callable[[], bytes | IO[bytes]]
 
 
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def prepare_upload(file: object, mime_type: str | None, filename: str | None) -> PreparedUpload:
     """Work out an upload's name, type, size and per-attempt reader (blocking: run in a thread).
 
@@ -62,7 +66,8 @@ def prepare_upload(file: object, mime_type: str | None, filename: str | None) ->
         ValidationError: Unknown or unsupported type, empty file, too large for
             its type, a text-mode or non-seekable stream, a path that names no
             file (missing, too long, not encodable), or a ``mime_type`` or
-            ``filename`` that is not a string or holds a lone surrogate.
+            ``filename`` that is not a string or holds a lone surrogate, or a
+            ``filename`` with a control character.
         OSError: An existing file cannot be read (e.g. no permission).
     """
     if mime_type is not None:
@@ -95,8 +100,14 @@ def prepare_upload(file: object, mime_type: str | None, filename: str | None) ->
         )
     if name is not None:
         # A name from the path or stream (not only the caller's) goes into
-        # the multipart header, which needs encodable text.
+        # the multipart header, which needs encodable text without line breaks
+        # or other control characters (aiohttp refuses them as header injection).
         check_text("filename", name)
+        if _CONTROL_CHARACTER.search(name):
+            raise ValidationError(
+                "filename", "must not hold control characters (U+0000 to U+001F, U+007F): "
+                "it goes into the upload's Content-Disposition header"
+            )
     mime = resolve_mime(mime_type, name)
     check_size(mime, size, head)
     return PreparedUpload(

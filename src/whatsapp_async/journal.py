@@ -281,8 +281,9 @@ class Journal:
         def query(conn: sqlite3.Connection) -> bool:
             # A campaign whose rows were all invalid or duplicates has row entries only.
             cur = conn.execute(
-                "SELECT 1 FROM outcomes WHERE campaign = ?1 UNION ALL "
-                "SELECT 1 FROM row_outcomes WHERE campaign = ?1 LIMIT 1", (self.campaign,)
+                "SELECT 1 FROM outcomes WHERE campaign = ? UNION ALL "
+                "SELECT 1 FROM row_outcomes WHERE campaign = ? LIMIT 1",
+                (self.campaign, self.campaign),
             )
             return cur.fetchone() is not None
 
@@ -338,9 +339,9 @@ class Journal:
 
         def query(conn: sqlite3.Connection) -> dict[str, int]:
             rows = conn.execute(
-                "SELECT status, COUNT(*) FROM (SELECT status FROM outcomes WHERE campaign = ?1 "
-                "UNION ALL SELECT status FROM row_outcomes WHERE campaign = ?1) GROUP BY status",
-                (self.campaign,),
+                "SELECT status, COUNT(*) FROM (SELECT status FROM outcomes WHERE campaign = ? "
+                "UNION ALL SELECT status FROM row_outcomes WHERE campaign = ?) GROUP BY status",
+                (self.campaign, self.campaign),
             )
             return {status: count for status, count in rows}
 

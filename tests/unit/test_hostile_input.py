@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import msgspec
+import pytest
 from aioresponses import aioresponses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -423,6 +424,14 @@ def test_none_as_a_list_is_refused_naming_the_field() -> None:
 def test_a_mime_type_that_is_not_a_string_is_refused() -> None:
     assert _refusal(("media", "upload"), mime_type=5).field == "mime_type"
     assert _refusal(("media", "upload"), mime_type=b"image/jpeg").field == "mime_type"
+
+
+@pytest.mark.parametrize("name", ["\x1f", "a\nb.jpg", "photo\r.jpg", "x\x7f.jpg"])
+def test_an_upload_filename_with_a_control_character_is_refused(name: str) -> None:
+    # It goes into the multipart Content-Disposition header, where aiohttp
+    # would raise a plain ValueError (header injection) at send time.
+    exc = _refusal(("media", "upload"), filename=name)
+    assert exc.field == "filename" and "control" in exc.rule
 
 
 def test_an_upload_path_too_long_for_the_file_system_is_refused() -> None:
