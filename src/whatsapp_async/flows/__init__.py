@@ -14,19 +14,24 @@ from ._crypto import (
     generate_key_pair,
 )
 from ._endpoint import FlowEndpoint, FlowHandler, FlowReply
+from ._json_checks import FlowJSONError, FlowJSONProblem, check_flow_json, flow_json_problems
 from ._request import FlowRequest, FlowTokenInvalid, complete, next_screen
 
 __all__ = [
     "FlowDecryptionError",
     "FlowEndpoint",
     "FlowHandler",
+    "FlowJSONError",
+    "FlowJSONProblem",
     "FlowReply",
     "FlowRequest",
     "FlowTokenInvalid",
     "KeyPair",
+    "check_flow_json",
     "complete",
     "decrypt_response",
     "encrypt_request",
+    "flow_json_problems",
     "generate_key_pair",
     "next_screen",
 ]

@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._faults import Fault, FaultInjector, FaultPlan, Latency
+from ._flow_exchange import FlowExchange, FlowExchangeError
+from ._routes_flows import StoredFlow
 from ._server import FakeCloudAPI
 from ._state import (
     PairLimit,
@@ -57,6 +59,8 @@ __all__ = [
     "Fault",
     "FaultInjector",
     "FaultPlan",
+    "FlowExchange",
+    "FlowExchangeError",
     "InboundButtonReply",
     "InboundListReply",
     "InboundLocation",
@@ -70,6 +74,7 @@ __all__ = [
     "RecordedMessage",
     "Refusal",
     "SimulatedMessage",
+    "StoredFlow",
     "StoredMedia",
     "StoredQrCode",
     "WebhookDelivery",
