@@ -6,6 +6,7 @@ The endpoint and the key functions need ``cryptography``
 Managing flows (create, upload JSON, publish) is ``wa.flows`` on the client.
 """
 
+from ._completion import decode_flow_response, flow_reply_of
 from ._crypto import (
     FlowDecryptionError,
     KeyPair,
@@ -29,9 +30,11 @@ __all__ = [
     "KeyPair",
     "check_flow_json",
     "complete",
+    "decode_flow_response",
     "decrypt_response",
     "encrypt_request",
     "flow_json_problems",
+    "flow_reply_of",
     "generate_key_pair",
     "next_screen",
 ]

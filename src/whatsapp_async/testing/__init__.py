@@ -41,6 +41,7 @@ from ._state import (
 )
 from ._webhooks import (
     InboundButtonReply,
+    InboundFlowReply,
     InboundListReply,
     InboundLocation,
     InboundReaction,
@@ -62,6 +63,7 @@ __all__ = [
     "FlowExchange",
     "FlowExchangeError",
     "InboundButtonReply",
+    "InboundFlowReply",
     "InboundListReply",
     "InboundLocation",
     "InboundReaction",

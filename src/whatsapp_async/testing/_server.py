@@ -288,9 +288,9 @@ class FakeCloudAPI:
 
         Give ``text`` for a text message, or ``message`` for another kind:
         :class:`InboundButtonReply`, :class:`InboundListReply`,
-        :class:`QuickReply`, :class:`Media`, :class:`InboundLocation` or
-        :class:`InboundReaction`. It also opens the user's 24-hour customer
-        service window.
+        :class:`QuickReply`, :class:`Media`, :class:`InboundLocation`,
+        :class:`InboundReaction` or :class:`InboundFlowReply` (a completed
+        Flow). It also opens the user's 24-hour customer service window.
 
         Args:
             from_: The user's number (digits, as Meta sends it).
