@@ -258,3 +258,14 @@ def test_library_helpers_match_meta_s_scheme(keys: KeyPair) -> None:
     sealed = AESGCM(key).encrypt(bytes(~b & 0xFF for b in iv), b'{"ok":1}', None)
     assert decrypt_response(base64.b64encode(sealed), key, iv) == {"ok": 1}
     assert body
+
+
+def test_the_client_and_the_fake_do_not_load_cryptography() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, whatsapp_async, whatsapp_async.testing; "
+            "print('cryptography' in sys.modules, 'whatsapp_async.flows' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False False"

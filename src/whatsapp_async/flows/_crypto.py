@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, WhatsAppError
 
 try:
     from cryptography.exceptions import InvalidTag
@@ -52,7 +52,7 @@ _AES_KEY_BYTES = 16
 _IV_BYTES = 16
 
 
-class FlowDecryptionError(Exception):
+class FlowDecryptionError(WhatsAppError, ValueError):
     """A request could not be decrypted with the endpoint's private key.
 
     Attributes:
@@ -315,8 +315,8 @@ def decrypt_response(body: str | bytes, aes_key: bytes, iv: bytes) -> Any:
         The decoded response JSON.
 
     Raises:
-        FlowDecryptionError: Not base64, or not encrypted with that key and the flipped IV.
-        ValueError: The decrypted text is not JSON.
+        FlowDecryptionError: Not base64, not encrypted with that key and the
+            flipped IV, or not JSON inside.
     """
     _require()
     text = body.decode("ascii", "replace") if isinstance(body, bytes) else body
@@ -330,4 +330,7 @@ def decrypt_response(body: str | bytes, aes_key: bytes, iv: bytes) -> Any:
         raise FlowDecryptionError(
             "response", "not encrypted with the request's key and the flipped initial vector"
         ) from None
-    return json.loads(clear)
+    try:
+        return json.loads(clear)
+    except (UnicodeDecodeError, ValueError):
+        raise FlowDecryptionError("response", "the decrypted answer is not JSON") from None

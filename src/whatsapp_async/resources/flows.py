@@ -9,7 +9,6 @@ from typing import Any, Literal
 
 from .._validation import check_choice, check_length, check_url
 from ..errors import ValidationError
-from ..flows._json_checks import check_flow_json, load_flow_json
 from ..request import FilePart, Multipart, check_segment
 from ..types.common import Success
 from ..types.flows import (
@@ -90,6 +89,10 @@ def _name(name: str) -> str:
 
 def _json_text(flow_json: str | bytes | Mapping[str, Any], check: bool) -> bytes:
     """The Flow JSON's bytes, as the user gave them (a mapping is serialized once)."""
+    # Imported here: whatsapp_async.flows loads cryptography, which the
+    # client itself must not need.
+    from ..flows._json_checks import check_flow_json, load_flow_json
+
     if check:
         check_flow_json(flow_json)
     else:
