@@ -16,6 +16,8 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from whatsapp_async import ConfigurationError, ValidationError
 from whatsapp_async.flows import (
@@ -42,6 +44,11 @@ def keys() -> KeyPair:
 @pytest.fixture(scope="module")
 def other_keys() -> KeyPair:
     return generate_key_pair()
+
+
+@pytest.fixture(scope="module")
+def booking(keys: KeyPair) -> FlowEndpoint:
+    return booking_endpoint(keys)
 
 
 def meta_encrypt(public_pem: str, payload: Any) -> tuple[bytes, bytes, bytes]:
@@ -269,3 +276,25 @@ def test_the_client_and_the_fake_do_not_load_cryptography() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False False"
+
+
+_PAYLOADS = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=6)
+    | st.sampled_from(["INIT", "BACK", "data_exchange", "ping", "BOOKING", "error"]),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.sampled_from(["action", "screen", "data", "flow_token", "version",
+                                       "error", "slot"]), inner, max_size=5),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[
+    HealthCheck.function_scoped_fixture])
+@given(payload=_PAYLOADS)
+async def test_any_decrypted_payload_gets_an_http_answer(
+        keys: KeyPair, booking: FlowEndpoint, payload: Any) -> None:
+    body, key, iv = meta_encrypt(keys.public_pem, payload)
+    reply = await booking.handle(body)
+    assert reply.status in (200, 400, 427, 500)
+    if reply.status == 200:
+        assert isinstance(meta_decrypt(reply.body, key, iv), dict)

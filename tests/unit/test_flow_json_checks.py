@@ -8,6 +8,8 @@ from typing import Any
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from whatsapp_async import ValidationError
 from whatsapp_async.flows import FlowJSONError, check_flow_json, flow_json_problems
@@ -121,3 +123,27 @@ def test_meta_validation_errors_read_well() -> None:
     pointed = msgspec.convert({**raw, "pointers": [
         {"path": "screens[1].layout", "line_start": 3}]}, FlowValidationError)
     assert pointed.screen_index == 1
+
+
+def test_junk_inside_the_routing_model_is_a_problem_not_a_crash() -> None:
+    problems = broken(lambda d: d["routing_model"].update(PICK=[["CONFIRM"], None]))
+    assert problems == ["routing_model.PICK: routes to ['CONFIRM'], which is not a screen",
+                        "routing_model.PICK: routes to None, which is not a screen"]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=6)
+    | st.sampled_from(["${data.x}", "navigate", "screen", "SUCCESS", "A", "7.1"]),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.sampled_from(["id", "version", "screens", "routing_model", "layout",
+                                       "data", "terminal", "name", "next", "type", "x"]),
+                      inner, max_size=5),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=_JSON)
+def test_any_json_gets_problems_never_a_crash(doc: Any) -> None:
+    problems = flow_json_problems(json.dumps(doc))
+    assert all(p.path and p.rule for p in problems)

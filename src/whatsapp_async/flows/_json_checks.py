@@ -162,13 +162,13 @@ def _check_routing(doc: Mapping[str, Any], ids: set[str], add: Any) -> None:
         add("routing_model", "must be an object of screen id -> list of screen ids")
         return
     for source, targets in routing.items():
-        if source not in ids:
+        if not isinstance(source, str) or source not in ids:
             add(f"routing_model.{source}", "names a screen that does not exist")
         if not isinstance(targets, list):
             add(f"routing_model.{source}", "must be a list of screen ids")
             continue
         for target in targets:
-            if target not in ids:
+            if not isinstance(target, str) or target not in ids:
                 add(f"routing_model.{source}", f"routes to {target!r}, which is not a screen")
             elif target == source:
                 add(f"routing_model.{source}", "cannot route a screen to itself")

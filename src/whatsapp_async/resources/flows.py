@@ -56,28 +56,26 @@ _MAX_PAGES = 1000
 _PEM_HEAD = "-----BEGIN PUBLIC KEY-----"
 
 
+def _names(field: str, value: object, choices: tuple[str, ...]) -> list[str]:
+    """``value`` as a non-empty list of names from ``choices``."""
+    if isinstance(value, (str, bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
+        raise ValidationError(field, f"must be a list of names, got {type(value).__name__}")
+    names = list(value)
+    if not names:
+        raise ValidationError(field, "must name at least one")
+    for name in names:
+        check_choice(field, name, choices)
+    return names
+
+
 def _fields(fields: Iterable[str] | None, default: tuple[str, ...]) -> str:
     if fields is None:
         return ",".join(default)
-    if isinstance(fields, str):
-        raise ValidationError("fields", "must be a list of field names, not one string")
-    names = list(fields)
-    if not names:
-        raise ValidationError("fields", "must name at least one field")
-    for name in names:
-        check_choice("fields", name, FLOW_FIELDS)
-    return ",".join(names)
+    return ",".join(_names("fields", fields, FLOW_FIELDS))
 
 
 def _categories(categories: Iterable[str]) -> str:
-    if isinstance(categories, str):
-        raise ValidationError("categories", "must be a list of categories, not one string")
-    names = list(categories)
-    if not names:
-        raise ValidationError("categories", "must name at least one category")
-    for name in names:
-        check_choice("categories", name, CATEGORIES)
-    return json.dumps(names)
+    return json.dumps(_names("categories", categories, CATEGORIES))
 
 
 def _name(name: str) -> str:
@@ -87,19 +85,35 @@ def _name(name: str) -> str:
     return name
 
 
+def _flag(field: str, value: object) -> bool:
+    if type(value) is not bool:
+        raise ValidationError(field, f"must be True or False, got {type(value).__name__}")
+    return value
+
+
 def _json_text(flow_json: str | bytes | Mapping[str, Any], check: bool) -> bytes:
     """The Flow JSON's bytes, as the user gave them (a mapping is serialized once)."""
     # Imported here: whatsapp_async.flows loads cryptography, which the
     # client itself must not need.
-    from ..flows._json_checks import check_flow_json, load_flow_json
+    from ..flows._json_checks import (
+        FlowJSONError,
+        FlowJSONProblem,
+        check_flow_json,
+        load_flow_json,
+    )
 
-    if check:
+    if _flag("check", check):
         check_flow_json(flow_json)
     else:
         load_flow_json(flow_json)
-    if isinstance(flow_json, Mapping):
-        return json.dumps(flow_json, ensure_ascii=False).encode()
-    return flow_json.encode() if isinstance(flow_json, str) else bytes(flow_json)
+    try:
+        if isinstance(flow_json, Mapping):
+            return json.dumps(flow_json, ensure_ascii=False, allow_nan=False).encode()
+        return flow_json.encode() if isinstance(flow_json, str) else bytes(flow_json)
+    except (TypeError, ValueError, RecursionError) as exc:
+        # ValueError covers NaN and a str's lone surrogate (UnicodeEncodeError).
+        raise FlowJSONError([FlowJSONProblem(
+            "flow_json", f"cannot be sent as JSON text ({type(exc).__name__})")]) from None
 
 
 class FlowsResource(Resource):
@@ -203,7 +217,7 @@ class FlowsResource(Resource):
             form["endpoint_uri"] = check_url("endpoint_uri", endpoint_uri)
         if flow_json is not None:
             form["flow_json"] = _json_text(flow_json, check).decode()
-        if publish:
+        if _flag("publish", publish):
             if flow_json is None:
                 raise ValidationError("publish", "needs flow_json: a flow is published "
                                       "with its Flow JSON")
@@ -380,9 +394,9 @@ class FlowsResource(Resource):
             APIError: The API refused.
             TransportError: No answer was received.
         """
-        if not isinstance(public_key, str) or not public_key.strip().startswith(_PEM_HEAD):
-            raise ValidationError("public_key", f"must be a PEM public key ({_PEM_HEAD}...)")
         check_length("public_key", public_key, 8192, minimum=1)
+        if not public_key.strip().startswith(_PEM_HEAD):
+            raise ValidationError("public_key", f"must be a PEM public key ({_PEM_HEAD}...)")
         answer = await self._request(
             "POST", self._phone_number_id, "whatsapp_business_encryption", cast_to=Success,
             multipart=Multipart(fields={"business_public_key": public_key}), idempotent=True,
