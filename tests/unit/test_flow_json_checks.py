@@ -118,6 +118,7 @@ def test_meta_validation_errors_read_well() -> None:
     error = msgspec.convert(raw, FlowValidationError)
     assert error.path == "$root/screens/2/layout/children/0"
     assert error.screen_index == 2
+    assert error.component == "children/0"
     assert str(error) == ('line 46, columns 17-30 (screen 2): INVALID_PROPERTY: '
                           + raw["message"])
     pointed = msgspec.convert({**raw, "pointers": [

@@ -88,6 +88,15 @@ class FlowValidationError(msgspec.Struct, frozen=True, kw_only=True, omit_defaul
         match = _SCREEN_IN_PATH.search(path) if path else None
         return int(match.group(1)) if match else None
 
+    @property
+    def component(self) -> str | None:
+        """Where in the screen's layout the problem is (e.g. ``children/2/children/0``)."""
+        path = self.path
+        if not path or "layout" not in path:
+            return None
+        inside = path.split("layout", 1)[1].lstrip("/.")
+        return inside or None
+
     def __str__(self) -> str:
         where: list[str] = []
         if self.line_start is not None:
