@@ -89,8 +89,9 @@ def _served_spec(folder: Path, *, media_last: bool) -> Path:
 class PrismServer:
     """One ``prism mock`` process on loopback; ``url`` is the base URL to call."""
 
-    def __init__(self, *, media_last: bool = False) -> None:
+    def __init__(self, *, media_last: bool = False, spec: Path | None = None) -> None:
         self.port = free_port()
+        self._spec = spec  # another spec to serve instead of the seed spec
         self.url = f"http://127.0.0.1:{self.port}"
         self._media_last = media_last
         self._dir = tempfile.TemporaryDirectory(prefix="wa-prism-")
@@ -103,7 +104,7 @@ class PrismServer:
             PrismUnavailable: npm failed, or Prism exited or stayed silent.
         """
         binary = _install()
-        spec = _served_spec(Path(self._dir.name), media_last=self._media_last)
+        spec = self._spec or _served_spec(Path(self._dir.name), media_last=self._media_last)
         log = (Path(self._dir.name) / "prism.log").open("wb")
         self._proc = subprocess.Popen(
             [str(binary), "mock", "--errors", "-h", "127.0.0.1", "-p", str(self.port),

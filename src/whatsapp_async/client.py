@@ -24,6 +24,7 @@ from .resources import (
     QrCodesResource,
     RegistrationResource,
 )
+from .resources.flows import FlowsResource
 from .retry import RetryPolicy
 from .throttle import LocalThrottle, Throttle
 
@@ -383,6 +384,11 @@ class WhatsAppClient:
     def registration(self) -> RegistrationResource:
         """Request and verify codes; register and deregister the number."""
         return RegistrationResource(self)
+
+    @cached_property
+    def flows(self) -> FlowsResource:
+        """WhatsApp Flows of the account, and the number's Flow encryption key."""
+        return FlowsResource(self)
 
     @cached_property
     def business_profile(self) -> BusinessProfileResource:

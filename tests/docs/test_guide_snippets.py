@@ -7,7 +7,8 @@ its own, reset before every block). What a block may rely on without writing
 it, and nothing else:
 
 - the variables a deployed app reads: ``WHATSAPP_BASE_URL``,
-  ``WHATSAPP_ACCESS_TOKEN``, ``WHATSAPP_PHONE_NUMBER_ID`` (the fake's),
+  ``WHATSAPP_ACCESS_TOKEN``, ``WHATSAPP_PHONE_NUMBER_ID`` and
+  ``WHATSAPP_BUSINESS_ACCOUNT_ID`` (the fake's),
   ``WHATSAPP_APP_SECRET`` and ``WHATSAPP_VERIFY_TOKEN`` (for webhook
   routers), and ``REDIS_URL`` (a redis-server on loopback, started for blocks
   that name it);
@@ -143,6 +144,7 @@ def test_block_runs(
     monkeypatch.setenv("WHATSAPP_BASE_URL", fake.base_url)
     monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", fake.access_token)
     monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", fake.phone_number_id)
+    monkeypatch.setenv("WHATSAPP_BUSINESS_ACCOUNT_ID", fake.waba_id)
     monkeypatch.setenv("WHATSAPP_APP_SECRET", APP_SECRET)
     monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN)
     if "REDIS_URL" in block.source:

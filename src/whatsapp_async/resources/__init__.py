@@ -2,6 +2,7 @@
 
 from ._base import Resource
 from .business_profile import BusinessProfileResource
+from .flows import FlowsResource
 from .media import MediaResource
 from .messages import MessagesResource
 from .phone_numbers import PhoneNumbersResource
@@ -10,6 +11,7 @@ from .registration import RegistrationResource
 
 __all__ = [
     "BusinessProfileResource",
+    "FlowsResource",
     "MediaResource",
     "MessagesResource",
     "PhoneNumbersResource",

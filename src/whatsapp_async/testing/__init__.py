@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._faults import Fault, FaultInjector, FaultPlan, Latency
+from ._flow_exchange import FlowExchange, FlowExchangeError
+from ._routes_flows import StoredFlow
 from ._server import FakeCloudAPI
 from ._state import (
     PairLimit,
@@ -39,6 +41,7 @@ from ._state import (
 )
 from ._webhooks import (
     InboundButtonReply,
+    InboundFlowReply,
     InboundListReply,
     InboundLocation,
     InboundReaction,
@@ -57,7 +60,10 @@ __all__ = [
     "Fault",
     "FaultInjector",
     "FaultPlan",
+    "FlowExchange",
+    "FlowExchangeError",
     "InboundButtonReply",
+    "InboundFlowReply",
     "InboundListReply",
     "InboundLocation",
     "InboundReaction",
@@ -70,6 +76,7 @@ __all__ = [
     "RecordedMessage",
     "Refusal",
     "SimulatedMessage",
+    "StoredFlow",
     "StoredMedia",
     "StoredQrCode",
     "WebhookDelivery",

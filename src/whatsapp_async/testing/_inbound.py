@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from ._routes_media import MediaRoutes
 from ._state import FakeStore, PhoneNumberState, digits
 from ._webhooks import (
     InboundButtonReply,
+    InboundFlowReply,
     InboundListReply,
     InboundLocation,
     InboundReaction,
@@ -96,6 +98,10 @@ class InboundSimulator:
                     "reaction": {"message_id": message.message_id, "emoji": message.emoji}}
         if isinstance(message, Media):
             return self._media_body(phone_number, message)
+        if isinstance(message, InboundFlowReply):
+            answers = json.dumps({"flow_token": message.flow_token, **message.response})
+            return {"type": "interactive", "interactive": {"type": "nfm_reply", "nfm_reply": {
+                "name": "flow", "body": message.body, "response_json": answers}}}
         raise TypeError(f"unsupported inbound message: {message!r}")
 
     def _media_body(self, phone_number: PhoneNumberState, message: Media) -> dict[str, Any]:

@@ -14,8 +14,10 @@ from types import TracebackType
 from aiohttp import web
 
 from ._faults import SEND, Fault, FaultInjector, FaultPlan
+from ._flow_exchange import FlowExchange, flow_exchange
 from ._gate import Gate, unknown_node
 from ._inbound import InboundSimulator
+from ._routes_flows import FlowRoutes, StoredFlow, flow_table
 from ._routes_media import MediaRoutes
 from ._routes_messages import MessageRoutes
 from ._routes_numbers import PhoneNumberRoutes
@@ -134,6 +136,7 @@ class FakeCloudAPI:
         self._gate = Gate(self, self._store)
         self._media = MediaRoutes(self, self._store, self._gate)
         self._inbound = InboundSimulator(self, self._store, self._media)
+        self._flows = FlowRoutes(self)
         self._runner: web.AppRunner | None = None
         self._origin = ""
 
@@ -190,6 +193,16 @@ class FakeCloudAPI:
     def qr_codes(self) -> dict[str, StoredQrCode]:
         """QR codes of every number, by code."""
         return self._store.qr_codes
+
+    @property
+    def flows(self) -> dict[str, StoredFlow]:
+        """Flows of the account (``waba_id``), by flow id."""
+        return self._flows.flows
+
+    @property
+    def flow_public_keys(self) -> dict[str, str]:
+        """Business public keys (PEM) uploaded for Flows, by ``phone_number_id``."""
+        return self._flows.public_keys
 
     @property
     def dropped(self) -> int:
@@ -258,6 +271,7 @@ class FakeCloudAPI:
         webhook receivers dedupe on wamids, so a reissued one would be dropped.
         """
         self._store.reset()
+        self._flows.reset()
         self.faults.clear()
 
     async def simulate_inbound(
@@ -274,9 +288,9 @@ class FakeCloudAPI:
 
         Give ``text`` for a text message, or ``message`` for another kind:
         :class:`InboundButtonReply`, :class:`InboundListReply`,
-        :class:`QuickReply`, :class:`Media`, :class:`InboundLocation` or
-        :class:`InboundReaction`. It also opens the user's 24-hour customer
-        service window.
+        :class:`QuickReply`, :class:`Media`, :class:`InboundLocation`,
+        :class:`InboundReaction` or :class:`InboundFlowReply` (a completed
+        Flow). It also opens the user's 24-hour customer service window.
 
         Args:
             from_: The user's number (digits, as Meta sends it).
@@ -299,6 +313,52 @@ class FakeCloudAPI:
         return await self._inbound.post(
             from_=from_, text=text, message=message, name=name, reply_to=reply_to,
             phone_number_id=phone_number_id or self._first,
+        )
+
+    async def flow_exchange(
+        self,
+        endpoint_url: str,
+        public_key: str | None = None,
+        *,
+        action: str = "INIT",
+        screen: str | None = None,
+        data: Mapping[str, object] | None = None,
+        flow_token: str | None = "flow-token",
+        signature: str | None = None,
+        phone_number_id: str | None = None,
+        check: bool = True,
+    ) -> FlowExchange:
+        """Act as WhatsApp towards your Flow endpoint: encrypt a request as Meta
+        does, post it, decrypt the answer and check its shape.
+
+        Args:
+            endpoint_url: Your endpoint's URL.
+            public_key: The PEM to encrypt for; by default the key uploaded
+                for the number (``wa.flows.set_public_key``).
+            action: ``"INIT"``, ``"data_exchange"``, ``"BACK"`` or ``"ping"``.
+            screen: The screen the request comes from.
+            data: What the screen submits.
+            flow_token: The flow token.
+            signature: An ``X-Hub-Signature-256`` to send instead of the one
+                made with the fake's ``app_secret`` (e.g. a wrong one).
+            phone_number_id: Whose uploaded key to use by default.
+            check: Raise :class:`FlowExchangeError` when a 200 answer is not
+                what WhatsApp accepts.
+
+        Returns:
+            The status and the decrypted answer.
+
+        Raises:
+            RuntimeError: No public key given or uploaded for the number.
+            FlowExchangeError: ``check`` and a 200 answer WhatsApp would refuse.
+        """
+        number = phone_number_id or self._first
+        key = public_key or self._flows.public_keys.get(number)
+        if key is None:
+            raise RuntimeError(f"no public key: pass public_key= or upload one for {number}")
+        return await flow_exchange(
+            endpoint_url, key, action=action, screen=screen, data=data, flow_token=flow_token,
+            app_secret=self.app_secret, signature=signature, check=check,
         )
 
     async def flush_webhooks(self) -> None:
@@ -364,6 +424,7 @@ class FakeCloudAPI:
         qr = QrRoutes(self, store)
         node = r"/{version:v\d+\.\d+}/{node}"
         table = [
+            *flow_table(self._flows, serve),
             ("GET", node, serve("getPhoneNumber", phone.get,
                                 other_node=("getMediaUrl", media.get_url))),
             ("POST", node, serve("setTwoStepVerification", phone.set_pin)),

@@ -13,7 +13,8 @@ import hashlib
 import hmac
 import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import aiohttp
@@ -109,9 +110,19 @@ class InboundReaction:
     emoji: str
 
 
+@dataclass(frozen=True)
+class InboundFlowReply:
+    """The user completed a Flow: ``response`` arrives as ``nfm_reply.response_json``
+    (with ``flow_token`` first, as WhatsApp sends it)."""
+
+    flow_token: str
+    response: Mapping[str, Any] = field(default_factory=dict)
+    body: str = "Sent"
+
+
 SimulatedMessage = (
     InboundButtonReply | InboundListReply | QuickReply | Media | InboundLocation
-    | InboundReaction
+    | InboundReaction | InboundFlowReply
 )
 """Any message ``simulate_inbound(message=...)`` takes (text has its own ``text=``)."""
 
