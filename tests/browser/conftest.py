@@ -109,15 +109,22 @@ def _add_button_answers(router: WebhookRouter) -> None:
         await event.reply_text(f"You picked {reply.title} ({reply.id})")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sandbox(**settings): extra Sandbox settings of the "
+                            "echo_bot fixture")
+
+
 @pytest.fixture
-async def echo_bot() -> AsyncIterator[Bot]:
+async def echo_bot(request: pytest.FixtureRequest) -> AsyncIterator[Bot]:
     """The echo bot, behind a sandbox that posts signed webhooks to it."""
+    marker = request.node.get_closest_marker("sandbox")
+    settings = marker.kwargs if marker is not None else {}
     echo = load_example("echo_bot")
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/webhook"
     async with Sandbox(webhook_url=url, app_secret=APP_SECRET, verify_token=VERIFY_TOKEN,
-                       pair_limit=None) as sandbox:
+                       pair_limit=None, **settings) as sandbox:
         router = echo.build_router(APP_SECRET, VERIFY_TOKEN)
         _add_button_answers(router)
         runner = web.AppRunner(echo.create_app(router, access_token=sandbox.access_token,
@@ -128,5 +135,7 @@ async def echo_bot() -> AsyncIterator[Bot]:
             async with WhatsAppClient(sandbox.access_token, sandbox.phone_number_id,
                                       base_url=sandbox.base_url) as client:
                 yield Bot(sandbox, router, client)
+            # Status webhooks still queued go out while the bot is up to take them.
+            await sandbox.flush_webhooks()
         finally:
             await runner.cleanup()

@@ -47,7 +47,7 @@ const Render = (() => {
       box.append(h("div", {class: "doc"}, "\u{1F4C4} ", obj.filename || "document",
         src ? h("a", {href: src, target: "_blank", rel: "noopener"}, " open") : null));
     } else {
-      box.append(h("div", {class: "placeholder"}, `${kind}`, h("div", {class: "mono small"}, obj.link || obj.id || "")));
+      box.append(h("div", {class: "placeholder"}, h("div", {class: "kind"}, kind), h("div", {class: "mono small"}, obj.link || obj.id || "")));
     }
     if (kind === "document" && obj.link) box.append(h("div", {class: "mono small"}, obj.link));
     if (obj.caption) box.append(linkify(obj.caption));
@@ -226,11 +226,13 @@ const Render = (() => {
       if (b.type === "text") return b.text.body;
       if (b.type === "interactive") return ((b.interactive || {}).body || {}).text || b.interactive.type;
       if (b.type === "template") return `\u{1F4CB} ${b.template.name}`;
+      if (b.type === "reaction") return `reacted ${b.reaction.emoji || "(removed)"}`;
       return b.type;
     }
     const m = item.message;
     if (m.type === "text") return m.text.body;
     if (m.type === "interactive") return ((m.interactive.button_reply || m.interactive.list_reply) || {}).title;
+    if (m.type === "reaction") return `reacted ${m.reaction.emoji || "(removed)"}`;
     return m.type;
   }
 
