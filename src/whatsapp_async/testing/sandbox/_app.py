@@ -14,6 +14,7 @@ from ._control import ControlRoutes
 from ._handshake import Verification, keep_verifying
 from ._inbox import InboundRecord, InboundRequest, inbound_item, out_item, read_item
 from ._log import RequestLog, SendStats
+from ._template_status import apply_status, prepare_definitions
 from ._templates import fake_settings
 
 __all__ = ["Sandbox"]
@@ -42,9 +43,11 @@ class Sandbox(FakeCloudAPI):
     def __init__(self, *, verify_token: str | None = None,
                  template_definitions: Sequence[dict[str, Any]] | None = None,
                  **settings: Any) -> None:
-        super().__init__(**{**fake_settings(template_definitions), **settings})
+        definitions = [dict(d) for d in template_definitions or ()]
+        prepare_definitions(definitions)
+        super().__init__(**{**fake_settings(definitions), **settings})
         self.verify_token = verify_token
-        self.template_definitions = list(template_definitions or ())
+        self.template_definitions = definitions
         self.stats = SendStats()
         self.request_log = RequestLog(self.stats, self.changed)
         self.inbound: list[InboundRecord] = []
@@ -132,6 +135,21 @@ class Sandbox(FakeCloudAPI):
                 entry["name"] = item["name"]
         return sorted(summary.values(), key=lambda e: e["last_time"], reverse=True)
 
+    # ------------------------------------------------------------- templates
+
+    def set_template_status(self, name: str, status: str, *, language: str | None = None,
+                            reason: str | None = None) -> list[dict[str, Any]]:
+        """Approve, reject or pause a template; see :func:`apply_status`."""
+        changed = apply_status(self, name, status, language=language, reason=reason)
+        self.changed()
+        return changed
+
+    def notify_template_status(self, payload: dict[str, Any], template_id: str) -> None:
+        """Queue a ``message_template_status_update`` webhook (without a webhook: nothing)."""
+        sender = self._store.sender
+        if sender is not None:
+            sender.enqueue("template_status", payload, template_id, template_id)
+
     def info(self) -> dict[str, Any]:
         """The sandbox's settings, as the page's header shows them."""
         return {
@@ -139,7 +157,8 @@ class Sandbox(FakeCloudAPI):
             "phone_numbers": list(self.numbers), "webhook_url": self.webhook_url,
             "signed": self.app_secret is not None,
             "verification": self.verification.to_json(),
-            "templates": [d["name"] for d in self.template_definitions],
+            "templates": [{"name": d["name"], "language": d["language"], "status": d["status"]}
+                          for d in self.template_definitions],
         }
 
     def reset(self) -> None:

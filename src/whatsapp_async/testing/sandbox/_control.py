@@ -90,6 +90,7 @@ class ControlRoutes:
             (get, "/_sandbox/faults", self.faults),
             (post, "/_sandbox/faults", self.set_faults),
             (get, "/_sandbox/templates", self.templates),
+            (post, "/_sandbox/templates/{name}/status", self.template_status),
             (get, "/_sandbox/media/{media_id}", self.media),
             (post, "/_sandbox/verify", self.verify),
             (post, "/_sandbox/reset", self.reset),
@@ -180,6 +181,19 @@ class ControlRoutes:
 
     async def templates(self, _: web.Request) -> web.Response:
         return _json(self._sandbox.template_definitions)
+
+    async def template_status(self, request: web.Request) -> web.Response:
+        """``POST /_sandbox/templates/{name}/status``: ``{"status", "language"?, "reason"?}``."""
+        body = await _body(request)
+        if not isinstance(body, dict):
+            raise ValidationError("body", "must be a JSON object")
+        status, language, reason = body.get("status"), body.get("language"), body.get("reason")
+        for field, value in (("status", status), ("language", language), ("reason", reason)):
+            if value is not None and not isinstance(value, str):
+                raise ValidationError(field, "must be a string")
+        changed = self._sandbox.set_template_status(
+            request.match_info["name"], str(status), language=language, reason=reason)
+        return _json(changed)
 
     async def media(self, request: web.Request) -> web.Response:
         """``GET /_sandbox/media/{id}``: an uploaded file, for the page's previews."""

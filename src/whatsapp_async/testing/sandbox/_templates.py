@@ -70,6 +70,8 @@ def _definition(i: int, item: Any) -> dict[str, Any]:
 
 def fake_settings(definitions: Sequence[dict[str, Any]] | None) -> dict[str, Any]:
     """The ``FakeCloudAPI`` keyword arguments the definitions call for."""
-    if definitions is None:
+    if definitions is None or not definitions:
         return {}
-    return {"templates": sorted({d["name"] for d in definitions})}
+    # Only approved templates can be sent (the templates panel changes this live).
+    return {"templates": sorted({d["name"] for d in definitions
+                                 if d.get("status", "APPROVED") == "APPROVED"})}

@@ -307,9 +307,23 @@
       list.replaceChildren(h("p", {class: "muted"}, "No definitions: every template name is accepted and drawn by name."));
       return;
     }
-    list.replaceChildren(...state.templates.map((t) => h("div", {class: "card template", "data-testid": "template", "data-name": t.name},
-      h("b", {}, t.name), ` \u00b7 ${t.language} \u00b7 `, h("span", {class: `pill ${String(t.status).toLowerCase()}`}, t.status),
-      ...t.components.map((c) => h("div", {class: "small"}, `${c.type}: `, c.text || (c.buttons || []).map((b) => b.text).join(" | ") || c.format || "")))));
+    const review = (t, status) => async () => {
+      try { await post(`/_sandbox/templates/${encodeURIComponent(t.name)}/status`, {status, language: t.language}); }
+      catch (err) { list.prepend(h("p", {class: "chat-error"}, err.message)); }
+      await loadTemplates();
+    };
+    list.replaceChildren(...state.templates.map((t) => h("div", {class: "card template", "data-testid": "template", "data-name": t.name, "data-status": t.status},
+      h("b", {}, t.name), ` \u00b7 ${t.language} \u00b7 `, h("span", {class: `pill ${t.status === "APPROVED" ? "on" : "bad"}`}, t.status),
+      ...t.components.map((c) => h("div", {class: "small"}, `${c.type}: `, c.text || (c.buttons || []).map((b) => b.text).join(" | ") || c.format || "")),
+      h("div", {class: "row"},
+        h("button", {"data-testid": "template-approve", onclick: review(t, "APPROVED"), disabled: t.status === "APPROVED"}, "Approve"),
+        h("button", {"data-testid": "template-reject", onclick: review(t, "REJECTED"), disabled: t.status === "REJECTED"}, "Reject"),
+        h("button", {"data-testid": "template-pause", onclick: review(t, "PAUSED"), disabled: t.status === "PAUSED"}, "Pause")))));
+  }
+  async function loadTemplates() {
+    state.templates = await (await fetch("/_sandbox/templates")).json();
+    renderTemplates();
+    renderChat();
   }
 
   // ------------------------------------------------------------- live state
@@ -345,7 +359,7 @@
       showInfo(JSON.parse(ev.data));
       if (selected) state.selected = selected;
     });
-    events.addEventListener("info", (ev) => showInfo(JSON.parse(ev.data)));
+    events.addEventListener("info", (ev) => { showInfo(JSON.parse(ev.data)); loadTemplates(); });
     events.addEventListener("reset", () => resetState());
     events.addEventListener("timeline", (ev) => addItems(JSON.parse(ev.data)));
     events.addEventListener("requests", (ev) => addLog(JSON.parse(ev.data)));
@@ -355,7 +369,7 @@
     });
   }
 
-  fetch("/_sandbox/templates").then((r) => r.json()).then((defs) => { state.templates = defs; renderTemplates(); renderChat(); });
+  loadTemplates();
   fetch("/_sandbox/faults").then((r) => r.json()).then(showFaults);
   connect();
   window.sandboxState = state;
