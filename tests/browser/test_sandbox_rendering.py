@@ -83,3 +83,38 @@ async def test_every_kind_is_drawn_and_a_list_row_is_a_list_reply(
     tap = echo_bot.sandbox.inbound[-1]
     assert tap.message["interactive"] == {"type": "list_reply", "list_reply": {
         "id": "express", "title": "Express", "description": "Next day"}}
+
+
+async def test_an_image_a_location_and_a_reaction_from_the_customer(
+        page: Any, echo_bot: Bot, artifacts: Path, tmp_path: Path) -> None:
+    await open_chat(page, echo_bot, artifacts)
+    photo = tmp_path / "plant.png"
+    photo.write_bytes(png())
+    await page.get_by_test_id("composer-image").set_input_files(str(photo))
+    # The echo bot likes images: its reaction is drawn on the customer's image.
+    mine = page.locator('[data-testid="message"][data-direction="in"][data-type="image"]')
+    await mine.get_by_test_id("reaction").filter(has_text="\N{THUMBS UP SIGN}").wait_for()
+    image = echo_bot.sandbox.inbound[0]
+    assert image.message["image"]["mime_type"] == "image/png"
+    assert echo_bot.sandbox.media[image.message["image"]["id"]].data == photo.read_bytes()
+
+    await page.get_by_test_id("composer-location").click()
+    await page.get_by_test_id("location-latitude").fill("48.8584")
+    await page.get_by_test_id("location-longitude").fill("2.2945")
+    await page.get_by_test_id("location-name").fill("Eiffel Tower")
+    await page.get_by_test_id("location-send").click()
+    await page.locator('[data-direction="in"][data-type="location"]').filter(
+        has_text="Eiffel Tower").wait_for()
+    assert echo_bot.sandbox.inbound[1].message["location"] == {
+        "latitude": 48.8584, "longitude": 2.2945, "name": "Eiffel Tower"}
+
+    await page.get_by_test_id("composer-input").fill("Thanks!")
+    await page.get_by_test_id("composer-send").click()
+    answer = page.locator('[data-direction="out"][data-type="text"]').filter(has_text="Thanks!")
+    await answer.hover()
+    await answer.get_by_test_id("react").first.click()
+    await answer.get_by_test_id("reaction").wait_for()
+    await page.screenshot(path=artifacts / "02-customer-kinds.png")
+    reaction = echo_bot.sandbox.inbound[-1].message
+    assert reaction["type"] == "reaction"
+    assert reaction["reaction"]["message_id"] == echo_bot.sandbox.sent[-1].id
