@@ -7,6 +7,7 @@ The routes are listed in the sandbox guide (docs/guides/sandbox.md).
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,8 @@ _STATIC = {
     "dashboard.js": "text/javascript",
 }
 _MAX_LOG = 1000
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def _json(payload: Any, status: int = 200) -> web.Response:
@@ -99,13 +102,12 @@ class ControlRoutes:
             app.router.add_route(method, path, self._guard(handler))
 
     @staticmethod
-    def _guard(handler: Any) -> Any:
+    def _guard(handler: Handler) -> Handler:
         async def guarded(request: web.Request) -> web.StreamResponse:
             try:
-                response: web.StreamResponse = await handler(request)
+                return await handler(request)
             except ValidationError as exc:
                 return _refuse(exc)
-            return response
         return guarded
 
     async def page(self, _: web.Request) -> web.Response:
