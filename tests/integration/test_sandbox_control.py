@@ -213,6 +213,7 @@ async def test_inbound_without_a_webhook_says_how_to_get_one(
         status, body = await call(http, "POST", f"{plain.url}/_sandbox/inbound",
                                   json={"from": CUSTOMER, "text": "hi"})
     assert status == 409 and body["error"]["field"] == "webhook_url"
+    assert "start it with --webhook-url" in body["error"]["message"]
 
 
 # ------------------------------------------------------- sent and conversations

@@ -136,8 +136,10 @@ class ControlRoutes:
         parsed = parse_inbound(await _body(request))
         try:
             record = await self._sandbox.send_inbound(parsed)
-        except RuntimeError as exc:
-            return _json({"error": {"field": "webhook_url", "message": str(exc)}}, status=409)
+        except RuntimeError:
+            message = ("the sandbox has no webhook to post to: start it with --webhook-url "
+                       "(your bot's webhook endpoint)")
+            return _json({"error": {"field": "webhook_url", "message": message}}, status=409)
         return _json(inbound_item(record))
 
     async def sent(self, request: web.Request) -> web.Response:
