@@ -1,5 +1,7 @@
-"""``python -m whatsapp_async.testing``: run the fake Cloud API until Ctrl-C.
+"""``python -m whatsapp_async.testing``: run the sandbox until Ctrl-C.
 
+The sandbox is the fake Cloud API plus, on the same port, a web page (the
+inbox, request log, faults panel and broadcast dashboard) and a control API.
 The CLI's ``whatsapp-async sandbox`` calls :func:`main` too.
 """
 
@@ -10,20 +12,39 @@ import asyncio
 import contextlib
 import signal
 import sys
+import webbrowser
 
-from ._server import FakeCloudAPI
+from ..errors import ValidationError
+from .sandbox import Sandbox, load_templates, plan_from_spec
 
 __all__ = ["DEFAULT_PROG", "main"]
 
 
 #: How the server is started when not through ``whatsapp-async sandbox``.
 DEFAULT_PROG = "python -m whatsapp_async.testing"
+#: The verify token when none is given (the bot must be configured with it).
+DEFAULT_VERIFY_TOKEN = "sandbox-verify-token"
+
+
+def _faults(spec: str) -> object:
+    try:
+        return plan_from_spec(spec)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _templates(path: str) -> object:
+    try:
+        return load_templates(path)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
-        description="Serve a fake WhatsApp Cloud API on loopback (no account, no network).",
+        description="Serve a fake WhatsApp Cloud API on loopback (no account, no network), "
+        "with a web page at / to see what your bot sent and answer as a customer.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8089, help="port (default 8089; 0 = any)")
@@ -33,14 +54,27 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("--api-version", default="v21.0", help="version in the base URL")
     parser.add_argument("--messages-per-second", type=float, default=80.0,
                         help="throughput limit per number (default 80)")
-    parser.add_argument("--webhook-url", help="POST status and inbound webhooks here")
+    parser.add_argument("--webhook-url", help="POST status and inbound webhooks here "
+                        "(verified first with Meta's GET handshake)")
     parser.add_argument("--app-secret", help="sign webhooks with this app secret")
+    parser.add_argument("--verify-token", default=DEFAULT_VERIFY_TOKEN,
+                        help="token of the webhook's verification handshake "
+                        f"(default {DEFAULT_VERIFY_TOKEN})")
+    parser.add_argument("--templates", metavar="FILE", type=_templates,
+                        help="JSON file of template definitions: the page renders sends "
+                        "with them, other template names are refused (132001)")
+    parser.add_argument("--faults", metavar="SPEC", type=_faults, help="random faults, e.g. "
+                        "error_rate=0.05,error_code=131000,latency=0.02-0.08")
+    parser.add_argument("--open", action="store_true", help="open the page in a browser")
     parser.add_argument("--seed", type=int, default=0, help="seed for ids and faults")
     return parser
 
 
 async def _serve(args: argparse.Namespace, stop: asyncio.Event | None = None) -> None:
-    fake = FakeCloudAPI(
+    fake = Sandbox(
+        verify_token=args.verify_token,
+        template_definitions=args.templates,
+        faults=args.faults,
         host=args.host,
         port=args.port,
         access_token=args.token,
@@ -61,7 +95,16 @@ async def _serve(args: argparse.Namespace, stop: asyncio.Event | None = None) ->
         print(f"  WHATSAPP_BASE_URL={fake.base_url}", flush=True)
         print(f"  WHATSAPP_ACCESS_TOKEN={fake.access_token}", flush=True)
         print(f"  WHATSAPP_PHONE_NUMBER_ID={fake.phone_number_id}", flush=True)
+        if fake.webhook_url is not None:
+            # What the bot needs to accept the sandbox's webhooks.
+            if fake.app_secret is not None:
+                print(f"  WHATSAPP_APP_SECRET={fake.app_secret}", flush=True)
+            print(f"  WHATSAPP_VERIFY_TOKEN={fake.verify_token}", flush=True)
+            print(f"Webhooks go to {fake.webhook_url}", flush=True)
+        print(f"Inbox, request log and dashboard: {fake.page_url}", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
+        if args.open:
+            webbrowser.open(fake.page_url)
         await stop.wait()
 
 
