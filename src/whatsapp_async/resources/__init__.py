@@ -7,6 +7,7 @@ from .messages import MessagesResource
 from .phone_numbers import PhoneNumbersResource
 from .qr_codes import QrCodesResource
 from .registration import RegistrationResource
+from .templates import TemplatesResource
 
 __all__ = [
     "BusinessProfileResource",
@@ -16,4 +17,5 @@ __all__ = [
     "QrCodesResource",
     "RegistrationResource",
     "Resource",
+    "TemplatesResource",
 ]
