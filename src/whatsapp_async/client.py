@@ -23,6 +23,7 @@ from .resources import (
     PhoneNumbersResource,
     QrCodesResource,
     RegistrationResource,
+    TemplatesResource,
 )
 from .retry import RetryPolicy
 from .throttle import LocalThrottle, Throttle
@@ -394,6 +395,11 @@ class WhatsAppClient:
         """Create, list, update and delete QR codes."""
         return QrCodesResource(self)
 
+    @cached_property
+    def templates(self) -> TemplatesResource:
+        """List, read, create, edit and delete the account's message templates."""
+        return TemplatesResource(self)
+
     # ------------------------------------------------------------------ bulk
 
     def broadcast(
@@ -412,6 +418,7 @@ class WhatsAppClient:
         on_progress: Callable[[BroadcastProgress], object] | None = None,
         total: int | None = None,
         drain_timeout: float = 30.0,
+        preflight: bool = False,
     ) -> Broadcast:
         """Send a template or message to many recipients; see :mod:`whatsapp_async.bulk`.
 
@@ -437,6 +444,9 @@ class WhatsAppClient:
                 at most every 0.2 s and once at the end.
             total: Row count for progress, when ``rows`` has no length.
             drain_timeout: Seconds in-flight sends get to finish after a stop.
+            preflight: Check every row against the template's definition
+                (fetched once before the first send; needs the client's
+                ``business_account_id``): mismatching rows are skipped, never sent.
 
         Returns:
             The broadcast, not started yet.
@@ -451,7 +461,7 @@ class WhatsAppClient:
             self, rows, template=template, language=language, message=message,
             concurrency=concurrency, journal=journal, campaign=campaign, resume=resume,
             resend_unknown=resend_unknown, retry_failed=retry_failed, on_progress=on_progress,
-            total=total, drain_timeout=drain_timeout,
+            total=total, drain_timeout=drain_timeout, preflight=preflight,
         )
 
 

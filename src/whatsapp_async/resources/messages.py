@@ -22,6 +22,7 @@ from ..types.messages import (
 from ._basic_sends import BasicSends
 from ._interactive_sends import InteractiveSends
 from ._send_path import MESSAGES
+from ._template_preflight import check_send, template_cache
 
 __all__ = ["MessagesResource"]
 
@@ -107,6 +108,7 @@ class MessagesResource(BasicSends, InteractiveSends):
         components: Sequence[Component] | None = None,
         reply_to: str | None = None,
         biz_opaque_callback_data: str | None = None,
+        preflight: bool = False,
     ) -> SentMessage:
         """Send an approved template (the only kind allowed outside the 24-hour window).
 
@@ -119,13 +121,21 @@ class MessagesResource(BasicSends, InteractiveSends):
             reply_to: Wamid of a message to quote; see :class:`MessagesResource`.
             biz_opaque_callback_data: Echoed in status webhooks; see
                 :class:`MessagesResource`.
+            preflight: First check the message against the template's
+                definition (fetched from the business account once, then
+                cached for 5 minutes): its status, header, number and names
+                of body parameters, buttons. Needs the client's
+                ``business_account_id``.
 
         Returns:
             The accepted message; ``message_status`` tells whether a paced
             template was ``accepted``, ``held_for_quality_assessment`` or ``paused``.
 
         Raises:
-            ValidationError: A bad name, language code or component; nothing was sent.
+            ValidationError: A bad name, language code or component, or (with
+                ``preflight``) a mismatch with the template naming the template,
+                component and parameter; nothing was sent.
+            ConfigurationError: ``preflight`` without a business_account_id.
             TemplateError: The API refused the template (132xxx).
             APIError, OutcomeUnknownError, TransportError: As for every send.
         """
@@ -134,6 +144,12 @@ class MessagesResource(BasicSends, InteractiveSends):
             language=Language(code=language),
             components=UNSET if components is None else listed(components),
         )
+        if preflight:
+            message.validate()
+            definition = await template_cache(self._client).definition(
+                self._client, name, language
+            )
+            check_send(message, definition)
         return await self._send(to, message, reply_to, biz_opaque_callback_data)
 
     # ------------------------------------------------------------------ reactions

@@ -47,14 +47,8 @@ class MessageRoutes:
             return ok()
         if not phone_number.registered:
             raise GraphError(133010, "The phone number is not registered on the Cloud API.")
-        templates = self._fake.templates
-        if kind == "template" and templates is not None:
-            template = body["template"]
-            if template["name"] not in templates:
-                raise GraphError(
-                    132001, f"template name ({template['name']}) does not exist in "
-                    f"{template['language']['code']}",
-                )
+        if kind == "template":
+            self._fake.template_book.check_send(body["template"])
         to: str = body["to"]
         wa_id = digits(to)
         self._spend_limits(phone_number.id, wa_id)
