@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -376,3 +384,54 @@ async def test_templates_given_as_structs(fake: FakeCloudAPI) -> None:
             await client.messages.send_template(TO, "welcome")  # no image header
         assert info.value.code == 132000
         assert other.template("welcome").status == "APPROVED"
+
+
+# ----------------------------------------------------------------------------- sandbox --templates
+
+
+def test_sandbox_refuses_a_templates_file_that_is_not_a_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from whatsapp_async.testing.__main__ import main
+
+    bad = tmp_path / "t.json"
+    bad.write_text(json.dumps([{"name": "x", "language": "en_US"}]), encoding="utf-8")
+    assert main(["--templates", str(bad)]) == 2
+    assert "item 0" in capsys.readouterr().err
+    assert main(["--templates", str(tmp_path / "missing.json")]) == 2
+
+
+def test_sandbox_serves_the_templates_of_its_file(tmp_path: Path) -> None:
+    file = tmp_path / "t.json"
+    file.write_text(json.dumps([ORDER_UPDATE]), encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "whatsapp_async.testing", "--port", "0", "--templates",
+         str(file)],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert proc.stdout is not None
+        base_url = proc.stdout.readline().rsplit(" ", 1)[1].strip()
+        lines = [proc.stdout.readline().strip() for _ in range(5)]
+        [account] = [x.split("=", 1)[1] for x in lines
+                     if x.startswith("WHATSAPP_BUSINESS_ACCOUNT_ID=")]
+        request = urllib.request.Request(f"{base_url}/{account}/message_templates",
+                                         headers={"Authorization": "Bearer test-token"})
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            assert [t["name"] for t in json.loads(resp.read())["data"]] == ["order_update"]
+        send = urllib.request.Request(
+            f"{base_url}/1234567890/messages", method="POST",
+            headers={"Authorization": "Bearer test-token", "Content-Type": "application/json"},
+            data=json.dumps({"messaging_product": "whatsapp", "to": "+15551234567",
+                             "type": "template", "template": {
+                                 "name": "spring_sale", "language": {"code": "en_US"}}}).encode(),
+        )
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(send, timeout=10)
+        assert json.loads(info.value.read())["error"]["code"] == 132001
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -12,6 +12,7 @@ import signal
 import sys
 
 from ._server import FakeCloudAPI
+from ._templates import load_templates
 
 __all__ = ["DEFAULT_PROG", "main"]
 
@@ -36,10 +37,16 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("--webhook-url", help="POST status and inbound webhooks here")
     parser.add_argument("--app-secret", help="sign webhooks with this app secret")
     parser.add_argument("--seed", type=int, default=0, help="seed for ids and faults")
+    parser.add_argument("--templates", metavar="FILE",
+                        help="JSON list of templates (Meta's message-template shape); sends "
+                        "are checked against them and unknown templates get 132001")
+    parser.add_argument("--permissive-templates", action="store_true",
+                        help="with --templates: still accept templates not in the file")
     return parser
 
 
 async def _serve(args: argparse.Namespace, stop: asyncio.Event | None = None) -> None:
+    templates = getattr(args, "loaded_templates", None)
     fake = FakeCloudAPI(
         host=args.host,
         port=args.port,
@@ -50,6 +57,8 @@ async def _serve(args: argparse.Namespace, stop: asyncio.Event | None = None) ->
         webhook_url=args.webhook_url,
         app_secret=args.app_secret,
         seed=args.seed,
+        templates=templates,
+        permissive_templates=True if args.permissive_templates else None,
     )
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -61,6 +70,9 @@ async def _serve(args: argparse.Namespace, stop: asyncio.Event | None = None) ->
         print(f"  WHATSAPP_BASE_URL={fake.base_url}", flush=True)
         print(f"  WHATSAPP_ACCESS_TOKEN={fake.access_token}", flush=True)
         print(f"  WHATSAPP_PHONE_NUMBER_ID={fake.phone_number_id}", flush=True)
+        print(f"  WHATSAPP_BUSINESS_ACCOUNT_ID={fake.waba_id}", flush=True)
+        if templates is not None:
+            print(f"  templates: {len(templates)} from {args.templates}", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         await stop.wait()
 
@@ -75,9 +87,15 @@ def main(argv: list[str] | None = None, *, prog: str = DEFAULT_PROG) -> int:
             passes ``whatsapp-async sandbox``).
 
     Returns:
-        The exit status: 0 after Ctrl-C or SIGTERM, 1 if the port is taken.
+        The exit status: 0 after Ctrl-C or SIGTERM, 1 if the port is taken,
+        2 if the ``--templates`` file is not a list of templates.
     """
     args = _parser(prog).parse_args(argv)
+    try:
+        args.loaded_templates = load_templates(args.templates) if args.templates else None
+    except (ValueError, OSError) as exc:
+        print(f"error: --templates: {exc}", file=sys.stderr)
+        return 2
     try:
         asyncio.run(_serve(args))
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ approved), 132015 (paused), 132016 (disabled), 132000 (parameter count),
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from ..errors import ValidationError
 from ..types.templates import MessageTemplate, TemplateDefinition, template_from_dict, variables
 from ._graph import GraphError
 
-__all__ = ["StoredTemplate", "TemplateBook", "template_status_webhook"]
+__all__ = ["StoredTemplate", "TemplateBook", "load_templates", "template_status_webhook"]
 
 _BODY_MAX = 1024
 _MEDIA = {"IMAGE": "image", "VIDEO": "video", "DOCUMENT": "document", "LOCATION": "location"}
@@ -275,3 +276,28 @@ def template_status_webhook(waba_id: str, template: StoredTemplate, event: str,
             }],
         }],
     }
+
+
+def load_templates(path: str) -> list[dict[str, Any]]:
+    """Read a JSON file holding a list of templates in Meta's message-template shape.
+
+    Each one is checked the way ``FakeCloudAPI(templates=...)`` reads it.
+
+    Raises:
+        ValueError: The file is not JSON, not a list of objects, or an item is
+            not a template (the message names the item).
+        OSError: The file cannot be read.
+    """
+    with open(path, encoding="utf-8") as f:
+        try:
+            data = json.load(f)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: not JSON: {exc}") from None
+    if not isinstance(data, list) or not all(isinstance(t, dict) for t in data):
+        raise ValueError(f"{path}: must hold a JSON list of template objects")
+    for i, item in enumerate(data):
+        try:
+            template_from_dict(item)
+        except ValidationError as exc:
+            raise ValueError(f"{path}: item {i}: {exc}") from None
+    return data
