@@ -40,7 +40,7 @@ from whatsapp_async.testing import FakeCloudAPI
 
 GUIDES = (
     "quickstart", "web-apps", "broadcasts", "webhooks", "testing", "processes", "errors",
-    "migrating",
+    "migrating", "templates",
 )
 APP_SECRET = "docs-app-secret"
 VERIFY_TOKEN = "docs-verify-token"
