@@ -435,3 +435,31 @@ def test_sandbox_serves_the_templates_of_its_file(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+AUTH: dict[str, Any] = {
+    "name": "login_code", "language": "en_US", "category": "AUTHENTICATION", "status": "APPROVED",
+    "components": [
+        {"type": "BODY", "add_security_recommendation": True},
+        {"type": "FOOTER", "code_expiration_minutes": 5},
+        {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE",
+                                         "text": "Copy code"}]},
+    ],
+}
+
+
+async def test_an_authentication_template_takes_the_code_in_body_and_button() -> None:
+    async with FakeCloudAPI(templates=[AUTH]) as fake, WhatsAppClient(
+            fake.access_token, fake.phone_number_id, base_url=fake.base_url,
+            business_account_id=fake.waba_id) as client:
+        code = [BodyComponent(parameters=[TextParameter(text="123456")]),
+                ButtonComponent(sub_type="url", index="0",
+                                parameters=[TextParameter(text="123456")])]
+        await client.messages.send_template(TO, "login_code", components=code, preflight=True)
+        with pytest.raises(ValidationError):
+            await client.messages.send_template(TO, "login_code", components=code[1:],
+                                                preflight=True)
+        with pytest.raises(TemplateError) as info:
+            await client.messages.send_template(TO, "login_code", components=code[1:])
+        assert info.value.code == 132000
+        assert len(fake.sent) == 1
