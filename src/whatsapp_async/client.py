@@ -419,6 +419,7 @@ class WhatsAppClient:
         total: int | None = None,
         drain_timeout: float = 30.0,
         preflight: bool = False,
+        marketing_messages: bool = False,
     ) -> Broadcast:
         """Send a template or message to many recipients; see :mod:`whatsapp_async.bulk`.
 
@@ -447,6 +448,8 @@ class WhatsAppClient:
             preflight: Check every row against the template's definition
                 (fetched once before the first send; needs the client's
                 ``business_account_id``): mismatching rows are skipped, never sent.
+            marketing_messages: Send through Meta's Marketing Messages API
+                (``/{phone-number-id}/marketing_messages``; marketing templates).
 
         Returns:
             The broadcast, not started yet.
@@ -462,6 +465,7 @@ class WhatsAppClient:
             concurrency=concurrency, journal=journal, campaign=campaign, resume=resume,
             resend_unknown=resend_unknown, retry_failed=retry_failed, on_progress=on_progress,
             total=total, drain_timeout=drain_timeout, preflight=preflight,
+            marketing_messages=marketing_messages,
         )
 
 

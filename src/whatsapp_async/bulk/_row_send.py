@@ -44,6 +44,7 @@ class RowSender:
         self, control: RunControl, tally: Tally, *, template: Template | None,
         message: Message | None, send: SendFunction | None, resend_unknown: bool,
         retry_failed: bool, stop_on_fatal: bool, preflight: bool = False,
+        marketing_messages: bool = False,
     ) -> None:
         self._control = control
         self._sending = control.sending
@@ -58,6 +59,7 @@ class RowSender:
         self.journal: Journal | None = None
         self._unreachable = 0  # consecutive rows that could not connect at all
         self._preflight = preflight
+        self._marketing = marketing_messages
         self._definition: MessageTemplate | None = None
 
     async def prepare(self, client: WhatsAppClient) -> None:
@@ -75,6 +77,10 @@ class RowSender:
         )
         if definition.status != "APPROVED":
             check_send(template, definition)  # raises, naming the status
+        if self._marketing and definition.category != "MARKETING":
+            raise ValidationError("template.category", f"template {template.name!r} is "
+                                  f"{definition.category}: the Marketing Messages API sends "
+                                  "marketing templates only")
         self._definition = definition
 
     async def process(
@@ -145,6 +151,10 @@ class RowSender:
         try:
             if self._send_fn is not None:
                 sent = await self._send_fn(client, to, recipient)
+            elif self._marketing:
+                sent = await client.messages.send(
+                    to, message, marketing_messages=True  # type: ignore[arg-type]
+                )
             else:
                 sent = await client.messages.send(to, message)  # type: ignore[arg-type]
             outcome = SendOutcome(to, "sent", message_id_of(sent), None, counter.count, index)

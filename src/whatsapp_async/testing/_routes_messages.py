@@ -69,6 +69,25 @@ class MessageRoutes:
             "messages": [message],
         })
 
+    async def send_marketing(self, call: Call) -> web.Response:
+        """``sendMarketingMessage``: like a send, for marketing templates only."""
+        body = await call.json()
+        if not isinstance(body, dict) or body.get("type") != "template":
+            raise GraphError(100, "The Marketing Messages API sends template messages only",
+                             message="(#100) Invalid parameter")
+        template = body.get("template")
+        if isinstance(template, dict) and isinstance(template.get("language"), dict):
+            stored = self._fake.template_book.find(str(template.get("name")),
+                                                   str(template["language"].get("code")))
+            if stored is not None and stored.components is not None \
+                    and stored.category != "MARKETING":
+                raise GraphError(100, f"Template {stored.name} is {stored.category}: only "
+                                 "marketing templates can be sent with this API",
+                                 message="(#100) Invalid parameter")
+        answer = await self.send(call)
+        self._fake.marketing_sent.append(self._store.sent[-1].id)
+        return answer
+
     def _spend_limits(self, phone_number_id: str, wa_id: str) -> None:
         # The number's throughput first (130429), then the pair limit (131056).
         store = self._store

@@ -152,6 +152,8 @@ class FakeCloudAPI:
         self._media = MediaRoutes(self, self._store, self._gate)
         self._inbound = InboundSimulator(self, self._store, self._media)
         self._template_routes = TemplateRoutes(self, self._store, self.template_book)
+        #: Message ids of the sends made through ``/marketing_messages``.
+        self.marketing_sent: list[str] = []
         self._runner: web.AppRunner | None = None
         self._origin = ""
 
@@ -323,6 +325,7 @@ class FakeCloudAPI:
         self._store.reset()
         self.faults.clear()
         self.template_book.reset()
+        self.marketing_sent.clear()
 
     async def simulate_inbound(
         self,
@@ -436,6 +439,8 @@ class FakeCloudAPI:
             ("DELETE", node, serve("deleteMedia", unknown_node,
                                    other_node=("deleteMedia", media.delete))),
             ("POST", f"{node}/messages", serve(SEND, messages.send)),
+            ("POST", f"{node}/marketing_messages",
+             serve("sendMarketingMessage", messages.send_marketing)),
             ("POST", f"{node}/media", serve("uploadMedia", media.upload)),
             ("GET", f"{node}/whatsapp_business_profile",
              serve("getBusinessProfile", profile.get)),
