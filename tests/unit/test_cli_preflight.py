@@ -129,3 +129,15 @@ def test_a_bad_templates_file_is_a_usage_error(people: Path, tmp_path: Path,
     file.write_text('{"name": "x"}', encoding="utf-8")
     assert broadcast(people, "name", extra=("--sandbox", "--templates", str(file))) == 2
     assert "JSON list" in capsys.readouterr().err
+
+
+def test_marketing_messages_flag_sends_through_that_path(
+    fake: FakeCloudAPI, people: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # order_update is a utility template: pre-flight refuses it for the marketing path,
+    # and without pre-flight the fake refuses each row there.
+    assert broadcast(people, "name", "order", extra=("--marketing-messages",)) == 2
+    assert "UTILITY" in capsys.readouterr().err
+    assert broadcast(people, "name", "order",
+                     extra=("--marketing-messages", "--no-preflight")) == 1
+    assert fake.sent == [] and fake.count_refusals(100) == 2

@@ -100,6 +100,7 @@ async def run_broadcast(
             concurrency=args.concurrency, journal=opened, campaign=args.campaign,
             resume=args.resume, resend_unknown=args.resend_unknown,
             retry_failed=args.retry_failed, on_progress=display.update, total=total,
+            marketing_messages=getattr(args, "marketing_messages", False),
         )
         try:
             with _Interrupts(bc, display) as interrupts:

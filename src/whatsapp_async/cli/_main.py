@@ -140,6 +140,8 @@ def _add_broadcast_flags(b: argparse.ArgumentParser) -> None:
     b.add_argument("--dry-run", action="store_true",
                    help="check the CSV and build every message, list invalid and "
                    "duplicate rows; send nothing")
+    b.add_argument("--marketing-messages", action="store_true",
+                   help="send through Meta's Marketing Messages API (marketing templates)")
     b.add_argument("--no-preflight", action="store_true",
                    help="do not check the rows against the template's definition first")
     b.add_argument("--failures", help="CSV for failed, unknown, invalid and duplicate rows "

@@ -59,6 +59,10 @@ async def preflight_rows(
             component and parameter).
     """
     definition = await template_cache(wa).definition(wa, args.template, args.language)
+    if getattr(args, "marketing_messages", False) and definition.category != "MARKETING":
+        raise ValidationError("template.category", f"template {args.template!r} is "
+                              f"{definition.category}: --marketing-messages sends marketing "
+                              "templates only; nothing was sent")
     checked = 0
     for index, row in enumerate(rows):
         try:
