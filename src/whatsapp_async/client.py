@@ -25,6 +25,12 @@ from .resources import (
     RegistrationResource,
     TemplatesResource,
 )
+from .resources.account import AccountResource
+from .resources.number_settings import (
+    BlockedUsersResource,
+    CommerceSettingsResource,
+    ConversationalAutomationResource,
+)
 from .retry import RetryPolicy
 from .throttle import LocalThrottle, Throttle
 
@@ -399,6 +405,26 @@ class WhatsAppClient:
     def templates(self) -> TemplatesResource:
         """List, read, create, edit and delete the account's message templates."""
         return TemplatesResource(self)
+
+    @cached_property
+    def account(self) -> AccountResource:
+        """The business account: its node, phone numbers and webhook subscriptions."""
+        return AccountResource(self)
+
+    @cached_property
+    def blocked_users(self) -> BlockedUsersResource:
+        """Block, unblock and list users of the business number."""
+        return BlockedUsersResource(self)
+
+    @cached_property
+    def commerce_settings(self) -> CommerceSettingsResource:
+        """The number's cart and catalog visibility."""
+        return CommerceSettingsResource(self)
+
+    @cached_property
+    def conversational_automation(self) -> ConversationalAutomationResource:
+        """The number's welcome message, ice breakers and commands."""
+        return ConversationalAutomationResource(self)
 
     # ------------------------------------------------------------------ bulk
 

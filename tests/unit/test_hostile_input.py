@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from whatsapp_async import TransportError, ValidationError, WhatsAppClient
 from whatsapp_async._codec import encode
+from whatsapp_async.types.account import BotCommand
 from whatsapp_async.types.messages import (
     Audio,
     BodyComponent,
@@ -326,6 +327,15 @@ CALLS: dict[tuple[str, str], dict[str, Any]] = {
     ("qr_codes", "get"): {"code": "ABC", "image_format": "SVG"},
     ("qr_codes", "update"): {"code": "ABC", "prefilled_message": "hi"},
     ("qr_codes", "delete"): {"code": "ABC"},
+    ("blocked_users", "block"): {"users": ["+15551234567"]},
+    ("blocked_users", "unblock"): {"users": ["+15551234567"]},
+    ("commerce_settings", "get"): {},
+    ("commerce_settings", "update"): {"is_cart_enabled": True, "is_catalog_visible": False},
+    ("conversational_automation", "get"): {},
+    ("conversational_automation", "update"): {
+        "enable_welcome_message": True, "prompts": ["Hi"],
+        "commands": [BotCommand(command_name="help", command_description="Get help")],
+    },
 }
 RESOURCES = sorted({resource for resource, _ in CALLS})
 TARGETS = [(call, name) for call, kwargs in CALLS.items() for name in kwargs]

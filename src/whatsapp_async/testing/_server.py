@@ -16,6 +16,7 @@ from aiohttp import web
 from ._faults import SEND, Fault, FaultInjector, FaultPlan
 from ._gate import Gate, unknown_node
 from ._inbound import InboundSimulator
+from ._routes_account import AccountRoutes
 from ._routes_media import MediaRoutes
 from ._routes_messages import MessageRoutes
 from ._routes_numbers import PhoneNumberRoutes
@@ -152,6 +153,7 @@ class FakeCloudAPI:
         self._media = MediaRoutes(self, self._store, self._gate)
         self._inbound = InboundSimulator(self, self._store, self._media)
         self._template_routes = TemplateRoutes(self, self._store, self.template_book)
+        self._account_routes = AccountRoutes(self, self._store)
         #: Message ids of the sends made through ``/marketing_messages``.
         self.marketing_sent: list[str] = []
         self._runner: web.AppRunner | None = None
@@ -326,6 +328,7 @@ class FakeCloudAPI:
         self.faults.clear()
         self.template_book.reset()
         self.marketing_sent.clear()
+        self._account_routes.reset()
 
     async def simulate_inbound(
         self,
@@ -430,10 +433,12 @@ class FakeCloudAPI:
         profile = ProfileRoutes()
         qr = QrRoutes(self, store)
         tpl = self._template_routes
+        acct = self._account_routes
         node = r"/{version:v\d+\.\d+}/{node}"
         table = [
-            ("GET", node, serve("getPhoneNumber", phone.get,
-                                other_node=("getMediaUrl", tpl.get_or(media.get_url)))),
+            ("GET", node, serve("getPhoneNumber", acct.number_get_or(phone.get),
+                                other_node=("getMediaUrl",
+                                            acct.get_or(tpl.get_or(media.get_url))))),
             ("POST", node, serve("setTwoStepVerification", phone.set_pin,
                                  other_node=("editTemplate", tpl.edit))),
             ("DELETE", node, serve("deleteMedia", unknown_node,
@@ -463,6 +468,26 @@ class FakeCloudAPI:
              serve("createTemplate", unknown_node, other_node=("createTemplate", tpl.create))),
             ("DELETE", f"{node}/message_templates",
              serve("deleteTemplate", unknown_node, other_node=("deleteTemplate", tpl.delete))),
+            ("GET", f"{node}/phone_numbers",
+             serve("listAccountNumbers", unknown_node,
+                   other_node=("listAccountNumbers", acct.phone_numbers))),
+            ("GET", f"{node}/subscribed_apps",
+             serve("listSubscribedApps", unknown_node,
+                   other_node=("listSubscribedApps", acct.list_apps))),
+            ("POST", f"{node}/subscribed_apps",
+             serve("subscribeApp", unknown_node, other_node=("subscribeApp", acct.subscribe))),
+            ("DELETE", f"{node}/subscribed_apps",
+             serve("unsubscribeApp", unknown_node,
+                   other_node=("unsubscribeApp", acct.unsubscribe))),
+            ("GET", f"{node}/block_users", serve("listBlockedUsers", acct.list_blocked)),
+            ("POST", f"{node}/block_users", serve("blockUsers", acct.block)),
+            ("DELETE", f"{node}/block_users", serve("unblockUsers", acct.unblock)),
+            ("GET", f"{node}/whatsapp_commerce_settings",
+             serve("getCommerceSettings", acct.get_commerce)),
+            ("POST", f"{node}/whatsapp_commerce_settings",
+             serve("updateCommerceSettings", acct.update_commerce)),
+            ("POST", f"{node}/conversational_automation",
+             serve("updateConversationalAutomation", acct.update_automation)),
             ("GET", "/whatsapp_business/attachments/", media.download),
             ("GET", "/_fake/qr/{name}", qr.image),
             ("*", "/{tail:.*}", gate.unknown_path),
