@@ -463,3 +463,35 @@ async def test_an_authentication_template_takes_the_code_in_body_and_button() ->
             await client.messages.send_template(TO, "login_code", components=code[1:])
         assert info.value.code == 132000
         assert len(fake.sent) == 1
+
+
+async def test_preflight_does_not_remember_a_missing_template(wa: WhatsAppClient) -> None:
+    with pytest.raises(ValidationError):
+        await wa.messages.send_template(TO, "fresh", preflight=True)
+    await wa.templates.create("fresh", language="en_US", category="UTILITY",
+                              components=[TemplateBody(text="Fresh text here")])
+    with pytest.raises(ValidationError) as info:
+        await wa.messages.send_template(TO, "fresh", preflight=True)
+    assert "PENDING" in info.value.rule  # found now, but not approved yet
+
+
+async def test_preflight_refetches_after_the_ttl(wa: WhatsAppClient, fake: FakeCloudAPI) -> None:
+    from whatsapp_async.resources._template_preflight import template_cache
+
+    params = [BodyComponent(parameters=[TextParameter(text="A"), TextParameter(text="1")])]
+    await wa.messages.send_template(TO, "order_update", components=params, preflight=True)
+    fake.pause_template("order_update")
+    # Within the TTL the cached (approved) definition is trusted; the API refuses instead.
+    with pytest.raises(TemplateError) as refused:
+        await wa.messages.send_template(TO, "order_update", components=params, preflight=True)
+    assert refused.value.code == 132015
+    cache = template_cache(wa)
+    cache.ttl = 0.0
+    with pytest.raises(ValidationError) as info:
+        await wa.messages.send_template(TO, "order_update", components=params, preflight=True)
+    assert "PAUSED" in info.value.rule
+
+
+def test_the_fake_keeps_the_templates_it_was_given() -> None:
+    assert FakeCloudAPI(templates=["a"]).templates == ("a",)
+    assert FakeCloudAPI().templates is None

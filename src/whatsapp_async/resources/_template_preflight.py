@@ -161,7 +161,7 @@ class TemplateCache:
 
     def __init__(self, ttl: float = DEFAULT_TTL) -> None:
         self.ttl = ttl
-        self._entries: dict[tuple[str, str, str], tuple[float, MessageTemplate | None]] = {}
+        self._entries: dict[tuple[str, str, str], tuple[float, MessageTemplate]] = {}
         self._lock = asyncio.Lock()
 
     async def definition(self, client: WhatsAppClient, name: str, language: str
@@ -178,13 +178,14 @@ class TemplateCache:
         async with self._lock:  # many rows of one broadcast ask at once: fetch once
             entry = self._entries.get(key)
             now = time.monotonic()
-            if entry is None or now - entry[0] > self.ttl:
-                found = await client.templates.find(name, language)
-                entry = self._entries[key] = (now, found)
-        found = entry[1]
-        if found is None:
-            raise ValidationError("template.name", f"template {name!r} does not exist in "
-                                  f"{language} in business account {account}")
+            if entry is not None and now - entry[0] <= self.ttl:
+                return entry[1]
+            found = await client.templates.find(name, language)
+            # A missing template is not remembered: it may be created in a moment.
+            if found is None:
+                raise ValidationError("template.name", f"template {name!r} does not exist "
+                                      f"in {language} in business account {account}")
+            self._entries[key] = (now, found)
         return found
 
     def clear(self) -> None:

@@ -139,6 +139,7 @@ class FakeCloudAPI:
         self.app_secret = app_secret
         self.statuses = tuple(statuses)
         self.enforce_service_window = enforce_service_window
+        self.templates = tuple(templates) if templates is not None else None
         self.permissive_templates = (
             templates is None if permissive_templates is None else permissive_templates
         )
