@@ -290,3 +290,11 @@ def test_named_examples_must_cover_every_variable() -> None:
     error = refused(t)
     assert error.field == "BODY.example.body_text_named_params"
     assert "code" in error.rule
+
+
+def test_a_wrong_type_in_a_hand_built_struct_names_the_component_field() -> None:
+    t = definition(TemplateBody(text="Hello {{1}} there",
+                                example=BodyExample(body_text=[[1]])))  # type: ignore[list-item]
+    error = refused(t)
+    assert error.field == "BODY.example.body_text[0][0]"
+    assert "Expected `str`" in error.rule

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import msgspec
 from msgspec import UNSET
 
 from ..._validation import check_choice, check_language_code, check_length, check_url
@@ -329,6 +330,37 @@ def _check_carousel(path: str, c: TemplateCarousel, fmt: str, category: str) -> 
                                   "format, body, button kinds) as the first")
 
 
+def _well_typed(t: TemplateDefinition) -> TemplateDefinition:
+    # Structs built by hand are not type-checked by msgspec; a round trip
+    # through JSON is, and its error names the field. The rules then run on
+    # the decoded copy, which holds only the declared types.
+    try:
+        raw = msgspec.json.encode(t)
+    except UnicodeEncodeError:
+        raise ValidationError("template", "must be valid Unicode text: it holds a lone "
+                              "surrogate (U+D800 to U+DFFF)") from None
+    except (TypeError, OverflowError) as exc:
+        raise ValidationError("template", f"cannot be encoded as JSON: {exc}") from None
+    try:
+        return msgspec.json.decode(raw, type=TemplateDefinition)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        rule, _, where = text.partition(" - at `$")
+        raise ValidationError(_component_path(t, where.rstrip("`").lstrip(".")) or "template",
+                              rule) from None
+
+
+def _component_path(t: TemplateDefinition, where: str) -> str:
+    # "components[1].text" -> "BODY.text", as the rules name fields.
+    match = re.match(r"components\[(\d+)\](.*)", where)
+    if match is None or not isinstance(t.components, list):
+        return where
+    index, rest = int(match.group(1)), match.group(2)
+    if index >= len(t.components):
+        return where
+    return f"{_tag(t.components[index])}{rest}" if rest else _tag(t.components[index])
+
+
 def check_definition(t: TemplateDefinition) -> None:
     """Check a whole template definition against Meta's rules.
 
@@ -336,6 +368,7 @@ def check_definition(t: TemplateDefinition) -> None:
         ValidationError: The first rule broken, naming the component (``BODY``,
             ``BUTTONS.buttons[1]``, ...) and the field.
     """
+    t = _well_typed(t)
     check_length("name", t.name, LIMITS["name"], minimum=1)
     if not _NAME.fullmatch(t.name):
         raise ValidationError("name", "must be lower-case letters, digits and underscores")
