@@ -495,3 +495,75 @@ async def test_preflight_refetches_after_the_ttl(wa: WhatsAppClient, fake: FakeC
 def test_the_fake_keeps_the_templates_it_was_given() -> None:
     assert FakeCloudAPI(templates=["a"]).templates == ("a",)
     assert FakeCloudAPI().templates is None
+
+
+CAROUSEL: dict[str, Any] = {
+    "name": "cards", "language": "en_US", "category": "MARKETING", "status": "APPROVED",
+    "components": [
+        {"type": "BODY", "text": "Rare succulents for sale."},
+        {"type": "CAROUSEL", "cards": [{"components": [
+            {"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["h"]}},
+            {"type": "BODY", "text": "Use code {{1}} today.", "example": {"body_text": [["A"]]}},
+            {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "More"}]},
+        ]}] * 2},
+    ],
+}
+COUPON: dict[str, Any] = {
+    "name": "coupon", "language": "en_US", "category": "MARKETING", "status": "APPROVED",
+    "components": [{"type": "BODY", "text": "Your code is ready, friend."},
+                   {"type": "BUTTONS", "buttons": [{"type": "COPY_CODE", "example": "X1"}]}],
+}
+
+
+async def test_preflight_checks_copy_code_and_carousel_cards() -> None:
+    from whatsapp_async.types.messages import (
+        CarouselCard,
+        CarouselComponent,
+        CouponCodeParameter,
+    )
+
+    def card(i: int, *params: str) -> CarouselCard:
+        return CarouselCard(card_index=i, components=[
+            HeaderComponent(parameters=[ImageParameter(image=ImageMedia(id="1"))]),
+            BodyComponent(parameters=[TextParameter(text=p) for p in params]),
+        ])
+
+    async with FakeCloudAPI(templates=[CAROUSEL, COUPON]) as fake, WhatsAppClient(
+            fake.access_token, fake.phone_number_id, base_url=fake.base_url,
+            business_account_id=fake.waba_id) as client:
+        send = client.messages.send_template
+        with pytest.raises(ValidationError) as info:
+            await send(TO, "coupon", preflight=True)
+        assert info.value.field == "template.components[button 0]"
+        assert "copy-code" in info.value.rule
+        await send(TO, "coupon", preflight=True, components=[ButtonComponent(
+            sub_type="copy_code", index="0", parameters=[CouponCodeParameter(coupon_code="X1")])])
+        bad = [
+            ([], "template.components[carousel]"),
+            ([CarouselComponent(cards=[card(0, "A")])], "template.components[carousel].cards"),
+            ([CarouselComponent(cards=[card(0, "A"), card(1)])],
+             "template.components[carousel].cards[1].body.parameters"),
+        ]
+        for components, field in bad:
+            with pytest.raises(ValidationError) as info:
+                await send(TO, "cards", preflight=True, components=components)
+            assert info.value.field == field
+        await send(TO, "cards", preflight=True,
+                   components=[CarouselComponent(cards=[card(0, "A"), card(1, "B")])])
+        assert len(fake.sent) == 2
+
+
+async def test_a_rows_own_message_is_not_checked_against_the_broadcast_template(
+    fake: FakeCloudAPI, wa: WhatsAppClient
+) -> None:
+    from whatsapp_async.types.messages import Language, Template
+
+    promo = Template(name="promo", language=Language(code="en_US"), components=[
+        HeaderComponent(parameters=[ImageParameter(image=ImageMedia(id="1"))]),
+        BodyComponent(parameters=[TextParameter(text="Ann", parameter_name="first_name")]),
+        ButtonComponent(sub_type="url", index="1", parameters=[TextParameter(text="spring")]),
+    ])
+    rows = [Recipient("+15550000001", params=["Ann", "1"]),
+            Recipient("+15550000002", message=promo)]
+    report = await wa.broadcast(rows, template="order_update", preflight=True)
+    assert report.sent == 2, report.errors

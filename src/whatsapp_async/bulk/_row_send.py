@@ -122,8 +122,10 @@ class RowSender:
                 None if self._send_fn is not None
                 else message_for(recipient, self._template, self._message)
             )
-            if self._definition is not None and type(message) is Template:
-                check_send(message, self._definition)
+            definition = self._definition
+            if (definition is not None and type(message) is Template
+                    and message.name == definition.name):  # a row's own message may differ
+                check_send(message, definition)
         except Exception as exc:  # e.g. params=5: a malformed row must not end its worker
             await self.finish(
                 SendOutcome(to, "skipped", error=error_of(exc), row=index), journal=True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from msgspec import UNSET
@@ -19,6 +20,8 @@ from ..errors import ValidationError
 from ..types.messages import (
     BodyComponent,
     ButtonComponent,
+    CarouselCard,
+    CarouselComponent,
     DocumentParameter,
     HeaderComponent,
     ImageParameter,
@@ -28,9 +31,11 @@ from ..types.messages import (
     VideoParameter,
 )
 from ..types.templates import (
+    CopyCodeButton,
     MessageTemplate,
     TemplateBody,
     TemplateButtons,
+    TemplateCarousel,
     TemplateHeader,
     UrlButton,
     variables,
@@ -65,7 +70,8 @@ def check_send(message: Template, template: MessageTemplate) -> None:
 
     Checks the status (only ``APPROVED`` templates are sent), the header's
     format and parameter, the number of body parameters and whether they are
-    named or positional, and the buttons' indices and sub-types.
+    named or positional, the buttons' indices and sub-types (and the values a
+    URL with a variable or a copy-code button needs), and a carousel's cards.
 
     Args:
         message: The message about to be sent.
@@ -86,13 +92,23 @@ def check_send(message: Template, template: MessageTemplate) -> None:
     sent_body = next((c for c in sent if isinstance(c, BodyComponent)), None)
     _check_header(template, header, sent_header)
     _check_body(template, body, sent_body)
-    buttons = buttons_def.buttons if buttons_def is not None else []
+    _check_buttons(template, buttons_def.buttons if buttons_def is not None else [], sent,
+                   "template.components")
+    carousel = next((c for c in definition if isinstance(c, TemplateCarousel)), None)
+    if carousel is not None:
+        _check_carousel(template, carousel, sent)
+
+
+def _check_buttons(template: MessageTemplate, buttons: Sequence[object], sent: Sequence[object],
+                   at: str) -> None:
+    # Buttons whose values must be sent: a URL with a variable, a copy-code button.
     wanted = {i for i, b in enumerate(buttons)
-              if isinstance(b, UrlButton) and variables(b.url)}
+              if (isinstance(b, UrlButton) and variables(b.url)) or isinstance(b, CopyCodeButton)}
     for c in sent:
-        if not isinstance(c, ButtonComponent):
-            continue
-        where = f"template.components[button {c.index}]"
+        if not isinstance(c, ButtonComponent) or not isinstance(c.index, str) \
+                or not c.index.isdigit():
+            continue  # not a button, or malformed: the message's own check refuses it
+        where = f"{at}[button {c.index}]"
         index = int(c.index)
         if index >= len(buttons):
             raise _fail(template, f"{where}.index", f"has {len(buttons)} button(s); there is "
@@ -104,8 +120,37 @@ def check_send(message: Template, template: MessageTemplate) -> None:
         wanted.discard(index)
     if wanted:
         index = min(wanted)
-        raise _fail(template, f"template.components[button {index}]", f"URL button {index} "
-                    "has a variable: send a button component with its text parameter")
+        kind = "copy-code" if isinstance(buttons[index], CopyCodeButton) else "URL"
+        raise _fail(template, f"{at}[button {index}]", f"{kind} button {index} takes a "
+                    "value: send a button component with its parameter")
+
+
+def _check_carousel(template: MessageTemplate, carousel: TemplateCarousel,
+                    sent: Sequence[object]) -> None:
+    where = "template.components[carousel]"
+    given = next((c for c in sent if isinstance(c, CarouselComponent)), None)
+    if given is None:
+        raise _fail(template, where, f"CAROUSEL has {len(carousel.cards)} cards: send a "
+                    "CarouselComponent with their values")
+    if len(given.cards) != len(carousel.cards):
+        raise _fail(template, f"{where}.cards", f"CAROUSEL has {len(carousel.cards)} cards, "
+                    f"got {len(given.cards)}")
+    for card in given.cards:
+        if not isinstance(card, CarouselCard) or not isinstance(card.card_index, int) \
+                or not 0 <= card.card_index < len(carousel.cards):
+            continue  # the message's own check refuses it
+        defined = carousel.cards[card.card_index].components
+        body = next((c for c in defined if isinstance(c, TemplateBody)), None)
+        names = list(dict.fromkeys(variables(body.text or ""))) if body is not None else []
+        values = next((c for c in card.components if isinstance(c, BodyComponent)), None)
+        count = len(values.parameters) if values is not None else 0
+        if count != len(names):
+            raise _fail(template, f"{where}.cards[{card.card_index}].body.parameters",
+                        f"card {card.card_index}'s BODY expects {len(names)} parameter(s), "
+                        f"got {count}")
+        buttons = next((c for c in defined if isinstance(c, TemplateButtons)), None)
+        _check_buttons(template, buttons.buttons if buttons is not None else [],
+                       card.components, f"{where}.cards[{card.card_index}]")
 
 
 def _check_header(template: MessageTemplate, header: TemplateHeader | None,
