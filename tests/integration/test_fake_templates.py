@@ -567,3 +567,11 @@ async def test_a_rows_own_message_is_not_checked_against_the_broadcast_template(
             Recipient("+15550000002", message=promo)]
     report = await wa.broadcast(rows, template="order_update", preflight=True)
     assert report.sent == 2, report.errors
+
+
+@pytest.mark.fake_cloud_api(templates=[ORDER_UPDATE])
+async def test_the_plugins_client_is_bound_to_the_fakes_account(
+    whatsapp_client: WhatsAppClient, fake_cloud_api: FakeCloudAPI
+) -> None:
+    assert whatsapp_client.business_account_id == fake_cloud_api.waba_id
+    assert [t.name async for t in whatsapp_client.templates.list()] == ["order_update"]
