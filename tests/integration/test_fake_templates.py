@@ -575,3 +575,15 @@ async def test_the_plugins_client_is_bound_to_the_fakes_account(
 ) -> None:
     assert whatsapp_client.business_account_id == fake_cloud_api.waba_id
     assert [t.name async for t in whatsapp_client.templates.list()] == ["order_update"]
+
+
+async def test_preflight_checks_a_broadcasts_template_message_too(
+    fake: FakeCloudAPI, wa: WhatsAppClient
+) -> None:
+    from whatsapp_async.types.messages import Language, Template
+
+    message = Template(name="order_update", language=Language(code="en_US"),
+                       components=[BodyComponent(parameters=[TextParameter(text="Ann")])])
+    report = await wa.broadcast(["+15550000001", "+15550000002"], message=message,
+                                preflight=True)
+    assert report.skipped == 2 and fake.sent == []

@@ -51,7 +51,8 @@ class Broadcast:
     throttle or a closed client) is recorded ``unknown`` and never resent
     silently, even when it had not started.
 
-    With ``preflight=True`` (and ``template=``), the template's definition is
+    With ``preflight=True`` (and ``template=``, or a ``Template`` as
+    ``message=``), the template's definition is
     fetched before the first row (a missing or unapproved template raises
     ``ValidationError`` from the run, and nothing is sent), and every row's
     message is checked against it: a row that does not fit is ``skipped``

@@ -70,6 +70,8 @@ class RowSender:
             ConfigurationError: Pre-flight without a business_account_id.
         """
         template = self._template
+        if template is None and type(self._message) is Template:
+            template = self._message  # one template message for every row
         if not self._preflight or template is None:
             return
         definition = await template_cache(client).definition(
