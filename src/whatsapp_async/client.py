@@ -23,8 +23,15 @@ from .resources import (
     PhoneNumbersResource,
     QrCodesResource,
     RegistrationResource,
+    TemplatesResource,
 )
+from .resources.account import AccountResource
 from .resources.flows import FlowsResource
+from .resources.number_settings import (
+    BlockedUsersResource,
+    CommerceSettingsResource,
+    ConversationalAutomationResource,
+)
 from .retry import RetryPolicy
 from .throttle import LocalThrottle, Throttle
 
@@ -400,6 +407,31 @@ class WhatsAppClient:
         """Create, list, update and delete QR codes."""
         return QrCodesResource(self)
 
+    @cached_property
+    def templates(self) -> TemplatesResource:
+        """List, read, create, edit and delete the account's message templates."""
+        return TemplatesResource(self)
+
+    @cached_property
+    def account(self) -> AccountResource:
+        """The business account: its node, phone numbers and webhook subscriptions."""
+        return AccountResource(self)
+
+    @cached_property
+    def blocked_users(self) -> BlockedUsersResource:
+        """Block, unblock and list users of the business number."""
+        return BlockedUsersResource(self)
+
+    @cached_property
+    def commerce_settings(self) -> CommerceSettingsResource:
+        """The number's cart and catalog visibility."""
+        return CommerceSettingsResource(self)
+
+    @cached_property
+    def conversational_automation(self) -> ConversationalAutomationResource:
+        """The number's welcome message, ice breakers and commands."""
+        return ConversationalAutomationResource(self)
+
     # ------------------------------------------------------------------ bulk
 
     def broadcast(
@@ -418,6 +450,8 @@ class WhatsAppClient:
         on_progress: Callable[[BroadcastProgress], object] | None = None,
         total: int | None = None,
         drain_timeout: float = 30.0,
+        preflight: bool = False,
+        marketing_messages: bool = False,
     ) -> Broadcast:
         """Send a template or message to many recipients; see :mod:`whatsapp_async.bulk`.
 
@@ -443,6 +477,11 @@ class WhatsAppClient:
                 at most every 0.2 s and once at the end.
             total: Row count for progress, when ``rows`` has no length.
             drain_timeout: Seconds in-flight sends get to finish after a stop.
+            preflight: Check every row against the template's definition
+                (fetched once before the first send; needs the client's
+                ``business_account_id``): mismatching rows are skipped, never sent.
+            marketing_messages: Send through Meta's Marketing Messages API
+                (``/{phone-number-id}/marketing_messages``; marketing templates).
 
         Returns:
             The broadcast, not started yet.
@@ -457,7 +496,8 @@ class WhatsAppClient:
             self, rows, template=template, language=language, message=message,
             concurrency=concurrency, journal=journal, campaign=campaign, resume=resume,
             resend_unknown=resend_unknown, retry_failed=retry_failed, on_progress=on_progress,
-            total=total, drain_timeout=drain_timeout,
+            total=total, drain_timeout=drain_timeout, preflight=preflight,
+            marketing_messages=marketing_messages,
         )
 
 

@@ -39,7 +39,7 @@ async def test_faults_and_template_reviews_are_switched_from_the_page(
     await page.screenshot(path=artifacts / "02-template-paused.png")
     with pytest.raises(APIError) as info:
         await wa.messages.send_template("+15550001111", "order_update", language="en_US")
-    assert info.value.code == 132001
+    assert info.value.code == 132015  # Meta's "template is paused"
     await sandbox.flush_webhooks()
     (update,) = [d for d in sandbox.webhook_deliveries if d.kind == "template_status"]
     change = json.loads(update.body)["entry"][0]["changes"][0]

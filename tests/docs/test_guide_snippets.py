@@ -40,7 +40,7 @@ from whatsapp_async.testing import FakeCloudAPI
 
 GUIDES = (
     "quickstart", "web-apps", "broadcasts", "webhooks", "testing", "processes", "errors",
-    "migrating", "sandbox",
+    "migrating", "sandbox", "templates", "flows",
 )
 APP_SECRET = "docs-app-secret"
 VERIFY_TOKEN = "docs-verify-token"

@@ -84,6 +84,11 @@ SENDS: dict[str, tuple[str, Send]] = {
                                  product_items=[ProductItem(product_retailer_id="sku1")])])),
     "send_location_request": ("interactive", lambda m: m.send_location_request(
         TO, "Where are you?")),
+    "send_catalog": ("interactive", lambda m: m.send_catalog(TO, "Our catalog")),
+    "send_address_request": ("interactive", lambda m: m.send_address_request(
+        TO, "Where should we deliver?", country="IN")),
+    "send_call_permission_request": ("interactive", lambda m: m.send_call_permission_request(
+        TO, "May we call you?")),
     "send_template": ("template", lambda m: m.send_template(TO, "order_update")),
     "send_reaction": ("reaction", lambda m: m.send_reaction(TO, "wamid.ABC", "\U0001f44d")),
     "remove_reaction": ("reaction", lambda m: m.remove_reaction(TO, "wamid.ABC")),

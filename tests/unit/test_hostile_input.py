@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 
 from whatsapp_async import TransportError, ValidationError, WhatsAppClient
 from whatsapp_async._codec import encode
+from whatsapp_async.types.account import BotCommand
 from whatsapp_async.types.messages import (
     Audio,
     BodyComponent,
@@ -274,7 +275,7 @@ CALLS: dict[tuple[str, str], dict[str, Any]] = {
                                 "biz_opaque_callback_data": "x"},
     ("messages", "send_image"): {"to": TO, "media_id": "1", "caption": "c"},
     ("messages", "send_video"): {"to": TO, "link": "https://example.com/v.mp4", "caption": "c"},
-    ("messages", "send_audio"): {"to": TO, "media_id": "1"},
+    ("messages", "send_audio"): {"to": TO, "media_id": "1", "voice": True},
     ("messages", "send_document"): {"to": TO, "link": LINK, "caption": "c", "filename": "a.pdf"},
     ("messages", "send_sticker"): {"to": TO, "media_id": "1"},
     ("messages", "send_location"): {"to": TO, "latitude": 1.0, "longitude": 2, "name": "n",
@@ -294,6 +295,11 @@ CALLS: dict[tuple[str, str], dict[str, Any]] = {
     ("messages", "send_product_list"): {"to": TO, "body": "b", "header": "h", "catalog_id": "c",
                                         "sections": _PRODUCTS, "footer": "f"},
     ("messages", "send_location_request"): {"to": TO, "body": "b"},
+    ("messages", "send_catalog"): {"to": TO, "body": "b", "thumbnail_product_retailer_id": "p",
+                                   "footer": "f"},
+    ("messages", "send_address_request"): {"to": TO, "body": "b", "country": "IN",
+                                           "values": {"name": "A"}},
+    ("messages", "send_call_permission_request"): {"to": TO, "body": "b"},
     ("messages", "send_template"): {
         "to": TO, "name": "order", "language": "en_US",
         "components": [BodyComponent(parameters=[TextParameter(text="x")])],
@@ -322,6 +328,15 @@ CALLS: dict[tuple[str, str], dict[str, Any]] = {
     ("qr_codes", "get"): {"code": "ABC", "image_format": "SVG"},
     ("qr_codes", "update"): {"code": "ABC", "prefilled_message": "hi"},
     ("qr_codes", "delete"): {"code": "ABC"},
+    ("blocked_users", "block"): {"users": ["+15551234567"]},
+    ("blocked_users", "unblock"): {"users": ["+15551234567"]},
+    ("commerce_settings", "get"): {},
+    ("commerce_settings", "update"): {"is_cart_enabled": True, "is_catalog_visible": False},
+    ("conversational_automation", "get"): {},
+    ("conversational_automation", "update"): {
+        "enable_welcome_message": True, "prompts": ["Hi"],
+        "commands": [BotCommand(command_name="help", command_description="Get help")],
+    },
 }
 RESOURCES = sorted({resource for resource, _ in CALLS})
 TARGETS = [(call, name) for call, kwargs in CALLS.items() for name in kwargs]

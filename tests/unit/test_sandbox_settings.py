@@ -73,6 +73,7 @@ def test_templates_are_read_from_a_list_or_a_graph_answer(tmp_path: Path) -> Non
     ('{"templates": []}', "templates"),
     ('[{"language": "en_US"}]', "templates[0].name"),
     ('[{"name": "a", "language": "en", "components": [{}]}]', "templates[0].components"),
+    ('[{"name": "a", "language": "en_US"}]', "templates[0].components"),
 ])
 def test_a_bad_templates_file_names_what_is_wrong(
         tmp_path: Path, content: str | None, field: str) -> None:

@@ -51,6 +51,15 @@ class Broadcast:
     throttle or a closed client) is recorded ``unknown`` and never resent
     silently, even when it had not started.
 
+    With ``preflight=True`` (and ``template=``, or a ``Template`` as
+    ``message=``), the template's definition is
+    fetched before the first row (a missing or unapproved template raises
+    ``ValidationError`` from the run, and nothing is sent), and every row's
+    message is checked against it: a row that does not fit is ``skipped``
+    with the ``ValidationError`` (naming template, component and parameter)
+    and never sent. ``marketing_messages=True`` sends each row through Meta's
+    Marketing Messages API (``/{phone-number-id}/marketing_messages``).
+
     Raises:
         ConfigurationError: Both ``template`` and ``message``, a concurrency
             below 1, or a client without a business phone number.
@@ -77,6 +86,8 @@ class Broadcast:
         drain_timeout: float = 30.0,
         stop_on_fatal: bool = True,
         send: SendFunction | None = None,
+        preflight: bool = False,
+        marketing_messages: bool = False,
     ) -> None:
         if template is not None and message is not None:
             raise ConfigurationError("give either template= or message=, not both")
@@ -99,7 +110,8 @@ class Broadcast:
         sender = RowSender(
             self._control, self._tally, template=named, message=message, send=send,
             resend_unknown=resend_unknown, retry_failed=retry_failed,
-            stop_on_fatal=stop_on_fatal,
+            stop_on_fatal=stop_on_fatal, preflight=preflight,
+            marketing_messages=marketing_messages,
         )
         self._engine = Engine(
             client, rows, sender, self._control, self._tally, concurrency=concurrency,

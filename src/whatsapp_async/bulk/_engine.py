@@ -110,6 +110,7 @@ class Engine:
         self._window_start = tally.started
         failure: BaseException | None = None
         try:
+            await self._sender.prepare(self._client)
             self._journal, self._own_journal = await open_for_run(
                 self._journal_arg, campaign=self._campaign, resume=self._resume
             )

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 from ..errors import ConnectError, ValidationError
 from ..journal import Journal, JournalEntry
 from ..middleware import AttemptCounter
+from ..resources._template_preflight import check_send, template_cache
 from ..types.messages import Message, Template
+from ..types.templates import MessageTemplate
 from ._control import RunControl
 from ._dedupe import NEW, PREV_PENDING, PRIOR_STATUS, SEEN, RecipientStates, repeat_outcome
 from ._journaling import entry_of
@@ -41,7 +43,8 @@ class RowSender:
     def __init__(
         self, control: RunControl, tally: Tally, *, template: Template | None,
         message: Message | None, send: SendFunction | None, resend_unknown: bool,
-        retry_failed: bool, stop_on_fatal: bool,
+        retry_failed: bool, stop_on_fatal: bool, preflight: bool = False,
+        marketing_messages: bool = False,
     ) -> None:
         self._control = control
         self._sending = control.sending
@@ -55,6 +58,32 @@ class RowSender:
         self.seen = RecipientStates()
         self.journal: Journal | None = None
         self._unreachable = 0  # consecutive rows that could not connect at all
+        self._preflight = preflight
+        self._marketing = marketing_messages
+        self._definition: MessageTemplate | None = None
+
+    async def prepare(self, client: WhatsAppClient) -> None:
+        """Before the first row: fetch the template's definition for pre-flight checks.
+
+        Raises:
+            ValidationError: The template does not exist, or is not approved.
+            ConfigurationError: Pre-flight without a business_account_id.
+        """
+        template = self._template
+        if template is None and type(self._message) is Template:
+            template = self._message  # one template message for every row
+        if not self._preflight or template is None:
+            return
+        definition = await template_cache(client).definition(
+            client, template.name, template.language.code
+        )
+        if definition.status != "APPROVED":
+            check_send(template, definition)  # raises, naming the status
+        if self._marketing and definition.category != "MARKETING":
+            raise ValidationError("template.category", f"template {template.name!r} is "
+                                  f"{definition.category}: the Marketing Messages API sends "
+                                  "marketing templates only")
+        self._definition = definition
 
     async def process(
         self, index: int, row: Recipient | str, task: asyncio.Task[None],
@@ -95,6 +124,10 @@ class RowSender:
                 None if self._send_fn is not None
                 else message_for(recipient, self._template, self._message)
             )
+            definition = self._definition
+            if (definition is not None and type(message) is Template
+                    and message.name == definition.name):  # a row's own message may differ
+                check_send(message, definition)
         except Exception as exc:  # e.g. params=5: a malformed row must not end its worker
             await self.finish(
                 SendOutcome(to, "skipped", error=error_of(exc), row=index), journal=True
@@ -122,6 +155,10 @@ class RowSender:
         try:
             if self._send_fn is not None:
                 sent = await self._send_fn(client, to, recipient)
+            elif self._marketing:
+                sent = await client.messages.send(
+                    to, message, marketing_messages=True  # type: ignore[arg-type]
+                )
             else:
                 sent = await client.messages.send(to, message)  # type: ignore[arg-type]
             outcome = SendOutcome(to, "sent", message_id_of(sent), None, counter.count, index)

@@ -19,6 +19,7 @@ from ._csv_input import CsvRecipients, read_recipients, scan_csv
 from ._display import Display, make_display
 from ._exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from ._failures import FailureWriter, LineOf, RowListing
+from ._preflight import preflight_rows, wants_preflight
 from ._send import template_of
 from ._settings import credentials, shared_throttle
 
@@ -38,6 +39,7 @@ async def broadcast(args: argparse.Namespace) -> int:
     """
     total = scan_csv(args.csv, phone_column=args.phone_column, params=args.param or [])
     if args.dry_run:
+        await _dry_run_preflight(args)
         return await _dry_run(args, total)
     failures = Path(args.failures) if args.failures else Path(f"{args.csv}.failures.csv")
     async with shared_throttle(args.redis_url, rate=args.rate) as throttle, credentials(
@@ -45,7 +47,11 @@ async def broadcast(args: argparse.Namespace) -> int:
     ) as creds, WhatsAppClient(
         creds.token, creds.phone_number_id, base_url=creds.base_url,
         messages_per_second=args.rate, throttle=throttle,
+        business_account_id=creds.business_account_id,
     ) as wa:
+        if wants_preflight(args, creds.business_account_id):
+            rows = _recipients(args)
+            await preflight_rows(wa, args, rows, rows.line_of)
         recipients = _recipients(args)
         return await run_broadcast(
             wa, recipients, args=args, total=total, failures=failures,
@@ -94,6 +100,7 @@ async def run_broadcast(
             concurrency=args.concurrency, journal=opened, campaign=args.campaign,
             resume=args.resume, resend_unknown=args.resend_unknown,
             retry_failed=args.retry_failed, on_progress=display.update, total=total,
+            marketing_messages=getattr(args, "marketing_messages", False),
         )
         try:
             with _Interrupts(bc, display) as interrupts:
@@ -200,6 +207,27 @@ async def _dry_run(args: argparse.Namespace, total: int) -> int:
     for line in listing.lines():
         print(f"  {line}")
     return EXIT_OK
+
+
+async def _dry_run_preflight(args: argparse.Namespace) -> None:
+    # A dry run sends nothing, but it asks the account for the template when it can.
+    if getattr(args, "no_preflight", False):
+        return
+    has_account = bool(getattr(args, "business_account_id", None)
+                       or os.environ.get("WHATSAPP_BUSINESS_ACCOUNT_ID")
+                       or (args.sandbox and getattr(args, "templates", None)))
+    if not has_account:
+        wants_preflight(args, None)  # says why it is skipped
+        return
+    async with credentials(args, rate=args.rate) as creds, WhatsAppClient(
+        creds.token, creds.phone_number_id, base_url=creds.base_url,
+        business_account_id=creds.business_account_id,
+    ) as wa:
+        if wants_preflight(args, creds.business_account_id):
+            rows = _recipients(args)
+            checked = await preflight_rows(wa, args, rows, rows.line_of)
+            print(f"pre-flight: {checked} row(s) fit template {args.template!r} "
+                  f"({args.language})")
 
 
 def _recipients(args: argparse.Namespace) -> CsvRecipients:

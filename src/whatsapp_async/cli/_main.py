@@ -69,6 +69,12 @@ def _add_credentials(parser: argparse.ArgumentParser) -> None:
                        help="business phone number id (default: $WHATSAPP_PHONE_NUMBER_ID)")
     group.add_argument("--base-url", help="API prefix with version (default: $WHATSAPP_BASE_URL "
                        "or https://graph.facebook.com/v21.0)")
+    group.add_argument("--business-account-id",
+                       help="WhatsApp Business Account id, for template checks (default: "
+                       "$WHATSAPP_BUSINESS_ACCOUNT_ID)")
+    group.add_argument("--templates", metavar="FILE",
+                       help="with --sandbox: the sandbox's templates (JSON list in Meta's "
+                       "shape), checked before sending")
     group.add_argument("--sandbox", action="store_true",
                        help="send to an in-process fake Cloud API instead (no account needed)")
 
@@ -134,6 +140,10 @@ def _add_broadcast_flags(b: argparse.ArgumentParser) -> None:
     b.add_argument("--dry-run", action="store_true",
                    help="check the CSV and build every message, list invalid and "
                    "duplicate rows; send nothing")
+    b.add_argument("--marketing-messages", action="store_true",
+                   help="send through Meta's Marketing Messages API (marketing templates)")
+    b.add_argument("--no-preflight", action="store_true",
+                   help="do not check the rows against the template's definition first")
     b.add_argument("--failures", help="CSV for failed, unknown, invalid and duplicate rows "
                    "(default: <csv>.failures.csv)")
     b.add_argument("--redis-url", help="share the rate limit through Redis (needs the redis "

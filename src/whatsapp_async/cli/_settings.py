@@ -19,6 +19,7 @@ class Credentials:
     token: str = field(repr=False)  # never shown, even by accident
     phone_number_id: str
     base_url: str | None
+    business_account_id: str | None = None
 
 
 @contextlib.asynccontextmanager
@@ -38,8 +39,11 @@ async def credentials(args: argparse.Namespace, *, rate: float) -> AsyncIterator
     if getattr(args, "sandbox", False):
         from ..testing import FakeCloudAPI
 
-        async with FakeCloudAPI(messages_per_second=rate) as fake:
-            yield Credentials(fake.access_token, fake.phone_number_id, fake.base_url)
+        templates = _sandbox_templates(args)
+        async with FakeCloudAPI(messages_per_second=rate, templates=templates) as fake:
+            # Only a sandbox that knows templates has definitions to check sends against.
+            account = fake.waba_id if templates is not None else None
+            yield Credentials(fake.access_token, fake.phone_number_id, fake.base_url, account)
         return
     token = args.token or os.environ.get("WHATSAPP_ACCESS_TOKEN")
     phone_number_id = args.phone_number_id or os.environ.get("WHATSAPP_PHONE_NUMBER_ID")
@@ -53,7 +57,21 @@ async def credentials(args: argparse.Namespace, *, rate: float) -> AsyncIterator
             "no business phone number id: set WHATSAPP_PHONE_NUMBER_ID or pass "
             "--phone-number-id (or use --sandbox)"
         )
-    yield Credentials(token, phone_number_id, base_url)
+    account = (getattr(args, "business_account_id", None)
+               or os.environ.get("WHATSAPP_BUSINESS_ACCOUNT_ID") or None)
+    yield Credentials(token, phone_number_id, base_url, account)
+
+
+def _sandbox_templates(args: argparse.Namespace) -> list[dict[str, object]] | None:
+    path = getattr(args, "templates", None)
+    if not path:
+        return None
+    from ..testing._templates import load_templates
+
+    try:
+        return list(load_templates(path))
+    except (ValueError, OSError) as exc:
+        raise ConfigurationError(f"--templates: {exc}") from None
 
 
 @contextlib.asynccontextmanager

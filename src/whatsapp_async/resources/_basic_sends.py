@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from msgspec import UNSET
+
 from .._validation import listed, unset
 from ..types.messages import (
     Audio,
@@ -117,12 +119,14 @@ class BasicSends(SendPath):
         link: str | None = None,
         reply_to: str | None = None,
         biz_opaque_callback_data: str | None = None,
+        voice: bool = False,
     ) -> SentMessage:
         """Send audio by uploaded ``media_id`` or https ``link`` (audio has no caption).
 
         Args:
             to: Recipient phone number or group.
             media_id, link: The audio (see :class:`MessagesResource`).
+            voice: Send it as a voice note (``"voice": true``; an OGG/OPUS file).
             reply_to, biz_opaque_callback_data: See :class:`MessagesResource`.
 
         Returns:
@@ -133,7 +137,9 @@ class BasicSends(SendPath):
                 bad link; nothing was sent.
             APIError, OutcomeUnknownError, TransportError: As for every send.
         """
-        message = Audio(id=unset(media_id), link=unset(link))
+        message = Audio(
+            id=unset(media_id), link=unset(link), voice=UNSET if voice is False else voice
+        )
         return await self._send(to, message, reply_to, biz_opaque_callback_data)
 
     async def send_document(

@@ -7,6 +7,8 @@ from ..types.messages import Group, Message, SendResponse, SentMessage, build_re
 from ._base import Resource
 
 MESSAGES = "messages"
+#: Meta's Marketing Messages API path (marketing templates only).
+MARKETING_MESSAGES = "marketing_messages"
 
 
 class SendPath(Resource):
@@ -19,6 +21,7 @@ class SendPath(Resource):
         reply_to: str | None,
         biz_opaque_callback_data: str | None,
         recipient_identity_key_hash: str | None = None,
+        path: str = MESSAGES,
     ) -> SentMessage:
         """Validate ``message``, send it to ``to`` and return what the API accepted.
 
@@ -38,11 +41,11 @@ class SendPath(Resource):
         )
         phone_number_id = self._phone_number_id
         answer = await self._request(
-            "POST", phone_number_id, MESSAGES, cast_to=SendResponse, body=body, throttle=True
+            "POST", phone_number_id, path, cast_to=SendResponse, body=body, throttle=True
         )
         if not answer.messages:
             raise UnexpectedResponseError(
                 status=200, message="the send answer lists no message id",
-                method="POST", path=f"/{phone_number_id}/{MESSAGES}",
+                method="POST", path=f"/{phone_number_id}/{path}",
             )
         return SentMessage.from_response(answer)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from msgspec import UNSET
 
 from .._validation import check_id, listed
+from ..errors import ValidationError
 from ..types.common import Success
 from ..types.messages import (
     Component,
@@ -21,12 +22,14 @@ from ..types.messages import (
 )
 from ._basic_sends import BasicSends
 from ._interactive_sends import InteractiveSends
-from ._send_path import MESSAGES
+from ._request_sends import RequestSends
+from ._send_path import MARKETING_MESSAGES, MESSAGES
+from ._template_preflight import check_send, template_cache
 
 __all__ = ["MessagesResource"]
 
 
-class MessagesResource(BasicSends, InteractiveSends):
+class MessagesResource(BasicSends, InteractiveSends, RequestSends):
     """Send messages from the client's business number, and mark inbound ones read.
 
     Every send validates its input first (a :class:`~whatsapp_async.errors.ValidationError`
@@ -71,6 +74,7 @@ class MessagesResource(BasicSends, InteractiveSends):
         reply_to: str | None = None,
         biz_opaque_callback_data: str | None = None,
         recipient_identity_key_hash: str | None = None,
+        marketing_messages: bool = False,
     ) -> SentMessage:
         """Send any message Struct.
 
@@ -82,16 +86,25 @@ class MessagesResource(BasicSends, InteractiveSends):
             biz_opaque_callback_data: Up to 512 characters echoed in status webhooks.
             recipient_identity_key_hash: Deliver only if the user's identity key
                 still has this hash (fails with 137000 otherwise).
+            marketing_messages: Send through Meta's Marketing Messages API
+                (``/{phone-number-id}/marketing_messages``): marketing templates only.
 
         Returns:
             The accepted message.
 
         Raises:
             ValidationError: ``message`` is not a message Struct or breaks a rule
-                of its kind, or an option is malformed; nothing was sent.
+                of its kind, an option is malformed, or ``marketing_messages``
+                with a message that is not a template; nothing was sent.
             APIError, OutcomeUnknownError, TransportError: As for every send
                 (see :class:`MessagesResource`).
         """
+        if marketing_messages:
+            if not isinstance(message, Template):
+                raise ValidationError("type", "the Marketing Messages API sends only "
+                                      "(marketing) templates")
+            return await self._send(to, message, reply_to, biz_opaque_callback_data,
+                                    recipient_identity_key_hash, MARKETING_MESSAGES)
         return await self._send(
             to, message, reply_to, biz_opaque_callback_data, recipient_identity_key_hash
         )
@@ -107,6 +120,8 @@ class MessagesResource(BasicSends, InteractiveSends):
         components: Sequence[Component] | None = None,
         reply_to: str | None = None,
         biz_opaque_callback_data: str | None = None,
+        preflight: bool = False,
+        marketing_messages: bool = False,
     ) -> SentMessage:
         """Send an approved template (the only kind allowed outside the 24-hour window).
 
@@ -119,13 +134,25 @@ class MessagesResource(BasicSends, InteractiveSends):
             reply_to: Wamid of a message to quote; see :class:`MessagesResource`.
             biz_opaque_callback_data: Echoed in status webhooks; see
                 :class:`MessagesResource`.
+            preflight: First check the message against the template's
+                definition (fetched from the business account once, then
+                cached for 5 minutes): its status, header, number and names
+                of body parameters, buttons. Needs the client's
+                ``business_account_id``.
+            marketing_messages: Send through Meta's Marketing Messages API
+                (``/{phone-number-id}/marketing_messages``), for marketing
+                templates; with ``preflight``, a template of another category
+                is refused.
 
         Returns:
             The accepted message; ``message_status`` tells whether a paced
             template was ``accepted``, ``held_for_quality_assessment`` or ``paused``.
 
         Raises:
-            ValidationError: A bad name, language code or component; nothing was sent.
+            ValidationError: A bad name, language code or component, or (with
+                ``preflight``) a mismatch with the template naming the template,
+                component and parameter; nothing was sent.
+            ConfigurationError: ``preflight`` without a business_account_id.
             TemplateError: The API refused the template (132xxx).
             APIError, OutcomeUnknownError, TransportError: As for every send.
         """
@@ -134,6 +161,19 @@ class MessagesResource(BasicSends, InteractiveSends):
             language=Language(code=language),
             components=UNSET if components is None else listed(components),
         )
+        if preflight:
+            message.validate()
+            definition = await template_cache(self._client).definition(
+                self._client, name, language
+            )
+            check_send(message, definition)
+            if marketing_messages and definition.category != "MARKETING":
+                raise ValidationError("template.category", f"template {name!r} is "
+                                      f"{definition.category}: the Marketing Messages API "
+                                      "sends marketing templates only")
+        if marketing_messages:
+            return await self._send(to, message, reply_to, biz_opaque_callback_data, None,
+                                    MARKETING_MESSAGES)
         return await self._send(to, message, reply_to, biz_opaque_callback_data)
 
     # ------------------------------------------------------------------ reactions

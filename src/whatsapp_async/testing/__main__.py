@@ -61,12 +61,15 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                         help="token of the webhook's verification handshake "
                         f"(default {DEFAULT_VERIFY_TOKEN})")
     parser.add_argument("--templates", metavar="FILE", type=_templates,
-                        help="JSON file of template definitions: the page renders sends "
-                        "with them, other template names are refused (132001)")
+                        help="JSON list of templates (Meta's message-template shape): the "
+                        "page renders sends with them, sends are checked against them and "
+                        "other template names are refused (132001)")
     parser.add_argument("--faults", metavar="SPEC", type=_faults, help="random faults, e.g. "
                         "error_rate=0.05,error_code=131000,latency=0.02-0.08")
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
     parser.add_argument("--seed", type=int, default=0, help="seed for ids and faults")
+    parser.add_argument("--permissive-templates", action="store_true",
+                        help="with --templates: still accept templates not in the file")
     return parser
 
 
@@ -84,6 +87,7 @@ async def _serve(args: argparse.Namespace, stop: asyncio.Event | None = None) ->
         webhook_url=args.webhook_url,
         app_secret=args.app_secret,
         seed=args.seed,
+        permissive_templates=True if args.permissive_templates else None,
     )
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -95,12 +99,15 @@ async def _serve(args: argparse.Namespace, stop: asyncio.Event | None = None) ->
         print(f"  WHATSAPP_BASE_URL={fake.base_url}", flush=True)
         print(f"  WHATSAPP_ACCESS_TOKEN={fake.access_token}", flush=True)
         print(f"  WHATSAPP_PHONE_NUMBER_ID={fake.phone_number_id}", flush=True)
+        print(f"  WHATSAPP_BUSINESS_ACCOUNT_ID={fake.waba_id}", flush=True)
         if fake.webhook_url is not None:
             # What the bot needs to accept the sandbox's webhooks.
             if fake.app_secret is not None:
                 print(f"  WHATSAPP_APP_SECRET={fake.app_secret}", flush=True)
             print(f"  WHATSAPP_VERIFY_TOKEN={fake.verify_token}", flush=True)
             print(f"Webhooks go to {fake.webhook_url}", flush=True)
+        if fake.template_definitions:
+            print(f"  templates: {len(fake.template_definitions)}", flush=True)
         print(f"Inbox, request log and dashboard: {fake.page_url}", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         if args.open:
@@ -118,7 +125,8 @@ def main(argv: list[str] | None = None, *, prog: str = DEFAULT_PROG) -> int:
             passes ``whatsapp-async sandbox``).
 
     Returns:
-        The exit status: 0 after Ctrl-C or SIGTERM, 1 if the port is taken.
+        The exit status: 0 after Ctrl-C or SIGTERM, 1 if the port is taken,
+        2 if the ``--templates`` file is not a list of templates.
     """
     args = _parser(prog).parse_args(argv)
     try:

@@ -47,14 +47,8 @@ class MessageRoutes:
             return ok()
         if not phone_number.registered:
             raise GraphError(133010, "The phone number is not registered on the Cloud API.")
-        templates = self._fake.templates
-        if kind == "template" and templates is not None:
-            template = body["template"]
-            if template["name"] not in templates:
-                raise GraphError(
-                    132001, f"template name ({template['name']}) does not exist in "
-                    f"{template['language']['code']}",
-                )
+        if kind == "template":
+            self._fake.template_book.check_send(body["template"])
         to: str = body["to"]
         wa_id = digits(to)
         self._spend_limits(phone_number.id, wa_id)
@@ -74,6 +68,25 @@ class MessageRoutes:
             "contacts": [{"input": to, "wa_id": wa_id}],
             "messages": [message],
         })
+
+    async def send_marketing(self, call: Call) -> web.Response:
+        """``sendMarketingMessage``: like a send, for marketing templates only."""
+        body = await call.json()
+        if not isinstance(body, dict) or body.get("type") != "template":
+            raise GraphError(100, "The Marketing Messages API sends template messages only",
+                             message="(#100) Invalid parameter")
+        template = body.get("template")
+        if isinstance(template, dict) and isinstance(template.get("language"), dict):
+            stored = self._fake.template_book.find(str(template.get("name")),
+                                                   str(template["language"].get("code")))
+            if stored is not None and stored.components is not None \
+                    and stored.category != "MARKETING":
+                raise GraphError(100, f"Template {stored.name} is {stored.category}: only "
+                                 "marketing templates can be sent with this API",
+                                 message="(#100) Invalid parameter")
+        answer = await self.send(call)
+        self._fake.marketing_sent.append(self._store.sent[-1].id)
+        return answer
 
     def _spend_limits(self, phone_number_id: str, wa_id: str) -> None:
         # The number's throughput first (130429), then the pair limit (131056).

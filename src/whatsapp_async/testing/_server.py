@@ -17,12 +17,14 @@ from ._faults import SEND, Fault, FaultInjector, FaultPlan
 from ._flow_exchange import FlowExchange, flow_exchange
 from ._gate import Gate, unknown_node
 from ._inbound import InboundSimulator
+from ._routes_account import AccountRoutes
 from ._routes_flows import FlowRoutes, StoredFlow, flow_table
 from ._routes_media import MediaRoutes
 from ._routes_messages import MessageRoutes
 from ._routes_numbers import PhoneNumberRoutes
 from ._routes_profile import ProfileRoutes
 from ._routes_qr import QrRoutes
+from ._routes_templates import TemplateRoutes
 from ._state import (
     FakeStore,
     PairLimit,
@@ -34,6 +36,7 @@ from ._state import (
     StoredQrCode,
     digits,
 )
+from ._templates import StoredTemplate, TemplateBook
 from ._webhooks import SimulatedMessage, WebhookDelivery, WebhookSender
 
 __all__ = ["FakeCloudAPI"]
@@ -77,8 +80,17 @@ class FakeCloudAPI:
         enforce_service_window: Deliver non-template messages only within 24 h
             of the user's last (simulated) inbound message; others fail with
             131047 in a status webhook, as on the real platform.
-        templates: Template names that exist; None accepts every name,
-            otherwise an unknown name gets 132001.
+        templates: Templates of the business account: the library's Structs
+            (``TemplateDefinition``, ``MessageTemplate``), dicts in Meta's
+            message-template shape (``name``, ``language``, ``category``,
+            ``status``, ``components``), or bare names (known in every
+            language, parameters not checked). Sends of a known template are
+            checked as Meta checks them (132000, 132005, 132007, 132012,
+            132015, 132016). None: no templates, and every template is accepted.
+        permissive_templates: Accept sends of templates the fake does not
+            know instead of refusing them with 132001. Defaults to True
+            without ``templates`` (the sandbox and demo send any name) and
+            False with them.
         waba_id: WhatsApp Business Account id used in webhook envelopes.
         faults: Random fault rates (see :class:`FaultPlan`).
         seed: Seeds ids and fault draws, so runs are reproducible.
@@ -106,10 +118,11 @@ class FakeCloudAPI:
         app_secret: str | None = None,
         statuses: Sequence[str] = ("sent", "delivered", "read"),
         enforce_service_window: bool = False,
-        templates: Collection[str] | None = None,
+        templates: Collection[object] | None = None,
         waba_id: str = "102290129340398",
         faults: FaultPlan | None = None,
         seed: int = 0,
+        permissive_templates: bool | None = None,
     ) -> None:
         if not phone_numbers:
             raise ValueError("phone_numbers must name at least one business number")
@@ -128,7 +141,13 @@ class FakeCloudAPI:
         self.app_secret = app_secret
         self.statuses = tuple(statuses)
         self.enforce_service_window = enforce_service_window
-        self.templates = frozenset(templates) if templates is not None else None
+        self.templates = tuple(templates) if templates is not None else None
+        self.permissive_templates = (
+            templates is None if permissive_templates is None else permissive_templates
+        )
+        self.template_book = TemplateBook(
+            list(templates or ()), permissive=self.permissive_templates
+        )
         self.waba_id = waba_id
         self.faults = FaultInjector(faults, seed=seed)
         self._first = phone_numbers[0]
@@ -137,6 +156,10 @@ class FakeCloudAPI:
         self._media = MediaRoutes(self, self._store, self._gate)
         self._inbound = InboundSimulator(self, self._store, self._media)
         self._flows = FlowRoutes(self)
+        self._template_routes = TemplateRoutes(self, self._store, self.template_book)
+        self._account_routes = AccountRoutes(self, self._store)
+        #: Message ids of the sends made through ``/marketing_messages``.
+        self.marketing_sent: list[str] = []
         self._runner: web.AppRunner | None = None
         self._origin = ""
 
@@ -255,6 +278,51 @@ class FakeCloudAPI:
         if messages_per_second >= 1000:
             self._store.phone_numbers[phone_number_id].throughput_level = "HIGH"
 
+    def template(self, name: str, language: str = "en_US") -> StoredTemplate:
+        """The stored template ``name`` in ``language``.
+
+        Raises:
+            KeyError: The fake has no such template.
+        """
+        found = self.template_book.find(name, language)
+        if found is None:
+            raise KeyError(f"no template {name!r} in {language}")
+        return found
+
+    def set_template_status(self, name: str, status: str, *, language: str = "en_US",
+                            reason: str = "NONE") -> StoredTemplate:
+        """Change a template's status, posting ``message_template_status_update``.
+
+        Args:
+            name: The template.
+            status: ``APPROVED``, ``REJECTED``, ``PAUSED``, ``DISABLED``, ``PENDING``, ...
+            language: Its language.
+            reason: The webhook's ``reason`` (``NONE``, ``INCORRECT_CATEGORY``, ...).
+
+        Returns:
+            The template, changed.
+
+        Raises:
+            KeyError: The fake has no such template.
+        """
+        stored = self.template(name, language)
+        self._template_routes.set_status(stored, status.upper(), reason)
+        return stored
+
+    def approve_template(self, name: str, *, language: str = "en_US") -> StoredTemplate:
+        """Approve a template (as review would), posting its status webhook."""
+        return self.set_template_status(name, "APPROVED", language=language)
+
+    def reject_template(self, name: str, *, language: str = "en_US",
+                        reason: str = "INVALID_FORMAT") -> StoredTemplate:
+        """Reject a template with ``reason``, posting its status webhook."""
+        return self.set_template_status(name, "REJECTED", language=language, reason=reason)
+
+    def pause_template(self, name: str, *, language: str = "en_US") -> StoredTemplate:
+        """Pause a template (sends then get 132015), posting its status webhook."""
+        return self.set_template_status(name, "PAUSED", language=language,
+                                        reason="LOW_QUALITY")
+
     def fail_deliveries_to(self, to: str, code: int = 131026) -> None:
         """Make messages to recipient ``to`` end with a ``failed`` status carrying ``code``."""
         self._store.failing[digits(to)] = code
@@ -273,6 +341,9 @@ class FakeCloudAPI:
         self._store.reset()
         self._flows.reset()
         self.faults.clear()
+        self.template_book.reset()
+        self.marketing_sent.clear()
+        self._account_routes.reset()
 
     async def simulate_inbound(
         self,
@@ -422,15 +493,21 @@ class FakeCloudAPI:
         messages = MessageRoutes(self, store)
         profile = ProfileRoutes()
         qr = QrRoutes(self, store)
+        tpl = self._template_routes
+        acct = self._account_routes
         node = r"/{version:v\d+\.\d+}/{node}"
         table = [
             *flow_table(self._flows, serve),
-            ("GET", node, serve("getPhoneNumber", phone.get,
-                                other_node=("getMediaUrl", media.get_url))),
-            ("POST", node, serve("setTwoStepVerification", phone.set_pin)),
+            ("GET", node, serve("getPhoneNumber", acct.number_get_or(phone.get),
+                                other_node=("getMediaUrl",
+                                            acct.get_or(tpl.get_or(media.get_url))))),
+            ("POST", node, serve("setTwoStepVerification", phone.set_pin,
+                                 other_node=("editTemplate", tpl.edit))),
             ("DELETE", node, serve("deleteMedia", unknown_node,
                                    other_node=("deleteMedia", media.delete))),
             ("POST", f"{node}/messages", serve(SEND, messages.send)),
+            ("POST", f"{node}/marketing_messages",
+             serve("sendMarketingMessage", messages.send_marketing)),
             ("POST", f"{node}/media", serve("uploadMedia", media.upload)),
             ("GET", f"{node}/whatsapp_business_profile",
              serve("getBusinessProfile", profile.get)),
@@ -446,6 +523,33 @@ class FakeCloudAPI:
             ("GET", f"{node}/message_qrdls/{{code}}", serve("getQrCode", qr.get)),
             ("POST", f"{node}/message_qrdls/{{code}}", serve("updateQrCode", qr.update)),
             ("DELETE", f"{node}/message_qrdls/{{code}}", serve("deleteQrCode", qr.delete)),
+            ("GET", f"{node}/message_templates",
+             serve("listTemplates", unknown_node, other_node=("listTemplates",
+                                                              tpl.list_templates))),
+            ("POST", f"{node}/message_templates",
+             serve("createTemplate", unknown_node, other_node=("createTemplate", tpl.create))),
+            ("DELETE", f"{node}/message_templates",
+             serve("deleteTemplate", unknown_node, other_node=("deleteTemplate", tpl.delete))),
+            ("GET", f"{node}/phone_numbers",
+             serve("listAccountNumbers", unknown_node,
+                   other_node=("listAccountNumbers", acct.phone_numbers))),
+            ("GET", f"{node}/subscribed_apps",
+             serve("listSubscribedApps", unknown_node,
+                   other_node=("listSubscribedApps", acct.list_apps))),
+            ("POST", f"{node}/subscribed_apps",
+             serve("subscribeApp", unknown_node, other_node=("subscribeApp", acct.subscribe))),
+            ("DELETE", f"{node}/subscribed_apps",
+             serve("unsubscribeApp", unknown_node,
+                   other_node=("unsubscribeApp", acct.unsubscribe))),
+            ("GET", f"{node}/block_users", serve("listBlockedUsers", acct.list_blocked)),
+            ("POST", f"{node}/block_users", serve("blockUsers", acct.block)),
+            ("DELETE", f"{node}/block_users", serve("unblockUsers", acct.unblock)),
+            ("GET", f"{node}/whatsapp_commerce_settings",
+             serve("getCommerceSettings", acct.get_commerce)),
+            ("POST", f"{node}/whatsapp_commerce_settings",
+             serve("updateCommerceSettings", acct.update_commerce)),
+            ("POST", f"{node}/conversational_automation",
+             serve("updateConversationalAutomation", acct.update_automation)),
             ("GET", "/whatsapp_business/attachments/", media.download),
             ("GET", "/_fake/qr/{name}", qr.image),
             ("*", "/{tail:.*}", gate.unknown_path),

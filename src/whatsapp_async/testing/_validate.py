@@ -41,7 +41,7 @@ MEDIA_TYPES = frozenset({"image", "video", "audio", "document", "sticker"})
 _CAPTIONED = frozenset({"image", "video", "document"})
 _INTERACTIVE_TYPES = frozenset(
     {"button", "list", "product", "product_list", "cta_url", "location_request_message",
-     "flow", "catalog_message", "address_message", "voice_call"}
+     "flow", "catalog_message", "address_message", "voice_call", "call_permission_request"}
 )
 _HEADER_TYPES = frozenset({"text", "image", "video", "document"})
 _TEMPLATE_COMPONENTS = frozenset({"header", "body", "button", "footer", "carousel",
@@ -229,6 +229,12 @@ def _check_action(kind: str, action: dict[str, Any], path: str) -> None:
         if action.get("name") != "flow":
             raise bad(f"{path}.name", "must be flow")
         obj(action, "parameters", f"{path}.parameters")
+    elif kind in ("catalog_message", "address_message", "call_permission_request"):
+        if action.get("name") != kind:
+            raise bad(f"{path}.name", f"must be {kind}")
+        if kind == "address_message":
+            params = obj(action, "parameters", f"{path}.parameters")
+            string(params, "country", f"{path}.parameters.country", min_len=2, max_len=2)
     elif kind in ("product", "product_list"):
         string(action, "catalog_id", f"{path}.catalog_id", min_len=1, max_len=_ID_MAX)
         if kind == "product":

@@ -81,6 +81,7 @@ async def _client(fake_cloud_api: FakeCloudAPI) -> AsyncIterator[WhatsAppClient]
         fake_cloud_api.phone_number_id,
         base_url=fake_cloud_api.base_url,
         messages_per_second=fake_cloud_api.messages_per_second,
+        business_account_id=fake_cloud_api.waba_id,
     ) as client:
         yield client
 

@@ -46,6 +46,9 @@ class Sandbox(FakeCloudAPI):
         definitions = [dict(d) for d in template_definitions or ()]
         prepare_definitions(definitions)
         super().__init__(**{**fake_settings(definitions), **settings})
+        for definition in definitions:
+            # The page shows the ids the fake's registry (and its webhooks) use.
+            definition["id"] = self.template(definition["name"], definition["language"]).id
         self.verify_token = verify_token
         self.template_definitions = definitions
         self.stats = SendStats()
@@ -137,18 +140,15 @@ class Sandbox(FakeCloudAPI):
 
     # ------------------------------------------------------------- templates
 
-    def set_template_status(self, name: str, status: str, *, language: str | None = None,
-                            reason: str | None = None) -> list[dict[str, Any]]:
-        """Approve, reject or pause a template; see :func:`apply_status`."""
+    def review_template(self, name: str, status: str, *, language: str | None = None,
+                        reason: str | None = None) -> list[dict[str, Any]]:
+        """Approve, reject or pause a template in every language (or one), for the page.
+
+        See :func:`apply_status`; :meth:`FakeCloudAPI.set_template_status` changes one.
+        """
         changed = apply_status(self, name, status, language=language, reason=reason)
         self.changed()
         return changed
-
-    def notify_template_status(self, payload: dict[str, Any], template_id: str) -> None:
-        """Queue a ``message_template_status_update`` webhook (without a webhook: nothing)."""
-        sender = self._store.sender
-        if sender is not None:
-            sender.enqueue("template_status", payload, template_id, template_id)
 
     def info(self) -> dict[str, Any]:
         """The sandbox's settings, as the page's header shows them."""

@@ -195,7 +195,7 @@ class ControlRoutes:
         for field, value in (("status", status), ("language", language), ("reason", reason)):
             if value is not None and not isinstance(value, str):
                 raise ValidationError(field, "must be a string")
-        changed = self._sandbox.set_template_status(
+        changed = self._sandbox.review_template(
             request.match_info["name"], str(status), language=language, reason=reason)
         return _json(changed)
 

@@ -1,12 +1,9 @@
 """The templates panel: approve, reject or pause a template, as Meta's review does.
 
-A status change updates the definition, decides which names the fake
-accepts (only approved ones: a send of another gets 132001), and posts the
-``message_template_status_update`` webhook Meta posts.
-
-Hook for the fake's own template registry: when ``FakeCloudAPI`` keeps
-template statuses itself, :func:`apply_status` is the one place to hand the
-change to it instead of narrowing ``fake.templates``.
+A status change updates the page's definition and hands the change to the
+fake's template registry (:meth:`FakeCloudAPI.set_template_status`), which
+refuses sends of a template that is not approved as Meta does (132015 paused,
+132016 disabled, ...) and posts the ``message_template_status_update`` webhook.
 """
 
 from __future__ import annotations
@@ -61,29 +58,7 @@ def apply_status(sandbox: Sandbox, name: str, status: str, *, language: str | No
                               + (f" in {language}" if language else ""))
     for definition in changed:
         definition["status"] = status
-    sandbox.templates = frozenset(
-        d["name"] for d in sandbox.template_definitions if d["status"] == "APPROVED")
-    for definition in changed:
-        sandbox.notify_template_status(_notification(sandbox, definition, reason or "NONE"),
-                                       definition["id"])
+        sandbox.set_template_status(definition["name"], status,
+                                    language=definition["language"], reason=reason or "NONE")
     return changed
 
-
-def _notification(sandbox: Sandbox, definition: dict[str, Any], reason: str) -> dict[str, Any]:
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [{
-            "id": sandbox.waba_id,
-            "time": int(sandbox.now()),
-            "changes": [{
-                "value": {
-                    "event": definition["status"],
-                    "message_template_id": int(definition["id"]),
-                    "message_template_name": definition["name"],
-                    "message_template_language": definition["language"],
-                    "reason": reason,
-                },
-                "field": "message_template_status_update",
-            }],
-        }],
-    }

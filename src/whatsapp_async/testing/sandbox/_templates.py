@@ -6,10 +6,10 @@ The file is JSON: a list of definitions shaped like the Graph API's
 object with such a list under ``data``. The fake then knows those names only:
 a send of any other template is refused with 132001, as Meta refuses it.
 
-Hook for the fake's own template registry: :func:`fake_settings` is the one
-place that turns the definitions into ``FakeCloudAPI`` arguments. Today it
-passes the names (``templates=``); when the fake keeps whole definitions
-(statuses, approval, status webhooks), hand them over here instead.
+:func:`fake_settings` hands the definitions to the fake's own template
+registry (``FakeCloudAPI(templates=...)``), which checks each send against its
+template (132000, 132012, 132015, ...) and keeps the statuses the templates
+panel changes.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import ValidationError
+from ...types.templates import template_from_dict
 
 __all__ = ["fake_settings", "load_templates"]
 
@@ -63,15 +64,26 @@ def _definition(i: int, item: Any) -> dict[str, Any]:
     if not isinstance(components, list) or not all(
             isinstance(c, dict) and isinstance(c.get("type"), str) for c in components):
         raise ValidationError(f"{where}.components", "must be a list of objects with a type")
-    return {"name": item["name"], "language": item["language"],
-            "status": item.get("status", "APPROVED"), "category": item.get("category"),
-            "components": components}
+    if not any(c["type"].upper() == "BODY" for c in components):
+        # Meta requires a body on every message template.
+        raise ValidationError(f"{where}.components", "must hold a BODY component")
+    definition = {"name": item["name"], "language": item["language"],
+                  "status": item.get("status", "APPROVED"),
+                  # The page needs no category; the fake's registry does.
+                  "category": item.get("category") or "UTILITY",
+                  "components": components}
+    try:
+        template_from_dict(definition)
+    except ValidationError as exc:
+        raise ValidationError(where, f"is not a message template: {exc.rule}") from None
+    return definition
 
 
 def fake_settings(definitions: Sequence[dict[str, Any]] | None) -> dict[str, Any]:
     """The ``FakeCloudAPI`` keyword arguments the definitions call for."""
     if definitions is None or not definitions:
         return {}
-    # Only approved templates can be sent (the templates panel changes this live).
-    return {"templates": sorted({d["name"] for d in definitions
-                                 if d.get("status", "APPROVED") == "APPROVED"})}
+    keys = ("name", "language", "status", "components")
+    return {"templates": [{"category": d.get("category") or "UTILITY",
+                           **{k: d[k] for k in keys if d.get(k) is not None}}
+                          for d in definitions]}

@@ -98,6 +98,17 @@ from .interactive_parts import (
     TextHeader,
     VideoHeader,
 )
+from .interactive_requests import (
+    AddressAction,
+    AddressMessage,
+    AddressParameters,
+    CallPermissionAction,
+    CallPermissionRequest,
+    CatalogAction,
+    CatalogMessage,
+    CatalogParameters,
+    SavedAddress,
+)
 from .limits import (
     BIZ_OPAQUE_CALLBACK_DATA_MAX as BIZ_OPAQUE_CALLBACK_DATA_MAX,
 )
@@ -200,6 +211,9 @@ from .responses import (
 from .template import (
     BodyComponent,
     ButtonComponent,
+    CardComponent,
+    CarouselCard,
+    CarouselComponent,
     Component,
     CouponCodeParameter,
     Currency,
@@ -219,10 +233,21 @@ from .template import (
 )
 
 __all__ = [
+    "AddressAction",
+    "AddressMessage",
+    "AddressParameters",
     "Audio",
     "Body",
     "BodyComponent",
     "ButtonComponent",
+    "CallPermissionAction",
+    "CallPermissionRequest",
+    "CardComponent",
+    "CarouselCard",
+    "CarouselComponent",
+    "CatalogAction",
+    "CatalogMessage",
+    "CatalogParameters",
     "Component",
     "Contact",
     "ContactAddress",
@@ -280,6 +305,7 @@ __all__ = [
     "ReplyButtonItem",
     "ReplyButtons",
     "ReplyButtonsAction",
+    "SavedAddress",
     "SendAudio",
     "SendContacts",
     "SendDocument",

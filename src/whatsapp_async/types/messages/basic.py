@@ -99,9 +99,23 @@ class Video(_Media, kw_only=True):
 
 
 class Audio(_Media, kw_only=True):
-    """Audio (AAC, AMR, MP3, MP4 audio, OGG/OPUS, ≤16 MB); audio takes no caption."""
+    """Audio (AAC, AMR, MP3, MP4 audio, OGG/OPUS, ≤16 MB); audio takes no caption.
+
+    Attributes:
+        id: Media id from ``wa.media.upload``.
+        link: Absolute https URL.
+        voice: Show it as a voice note (played inline, transcribable): for an
+            OGG file with the OPUS codec.
+    """
 
     kind: ClassVar[str] = "audio"
+
+    voice: bool | UnsetType = UNSET
+
+    def _check(self, path: str) -> None:
+        self._check_media(path, caption=True)
+        if self.voice is not UNSET and type(self.voice) is not bool:
+            raise ValidationError(f"{path}.voice", "must be True or False")
 
 
 class Document(_Media, kw_only=True):

@@ -21,6 +21,7 @@ from .basic import Audio, Document, Image, Location, Reaction, Sticker, Text, Vi
 from .contacts import Contact, Contacts
 from .flow import Flow
 from .interactive import CtaUrl, Interactive, InteractiveList, LocationRequest, ReplyButtons
+from .interactive_requests import AddressMessage, CallPermissionRequest, CatalogMessage
 from .limits import BIZ_OPAQUE_CALLBACK_DATA_MAX
 from .products import Product, ProductList
 from .template import Template
@@ -32,7 +33,7 @@ _GROUP_ID = re.compile(r"[A-Za-z0-9_=+/.:-]{1,256}")
 Message: TypeAlias = (
     Text | Image | Video | Audio | Document | Sticker | Location | Contacts | ReplyButtons |
     InteractiveList | CtaUrl | Flow | Product | ProductList | LocationRequest | Template |
-    Reaction
+    Reaction | CatalogMessage | AddressMessage | CallPermissionRequest
 )
 
 

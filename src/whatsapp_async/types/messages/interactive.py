@@ -25,6 +25,7 @@ from .interactive_parts import (
     _Interactive,
     _section_title,
 )
+from .interactive_requests import AddressMessage, CallPermissionRequest, CatalogMessage
 from .limits import (
     CTA_DISPLAY_TEXT_MAX,
     LIST_BODY_MAX,
@@ -294,5 +295,6 @@ class LocationRequest(_Interactive, tag="location_request_message", kw_only=True
 
 #: Any interactive message (the content of ``"interactive"``).
 Interactive: TypeAlias = (
-    ReplyButtons | InteractiveList | CtaUrl | Flow | Product | ProductList | LocationRequest
+    ReplyButtons | InteractiveList | CtaUrl | Flow | Product | ProductList | LocationRequest |
+    CatalogMessage | AddressMessage | CallPermissionRequest
 )

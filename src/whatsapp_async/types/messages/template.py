@@ -241,9 +241,70 @@ class ButtonComponent(_Component, tag="button", kw_only=True):
     index: str
 
 
+#: What a carousel card holds: its header, body and buttons values.
+CardComponent: TypeAlias = HeaderComponent | BodyComponent | ButtonComponent
+
+_CARDS_MAX = 10
+
+
+class CarouselCard(_Wire, kw_only=True):
+    """The values of one card of a carousel template.
+
+    Attributes:
+        card_index: The card's position, from 0.
+        components: Its header (an image or video), body and button values.
+    """
+
+    card_index: int
+    components: list[CardComponent]
+
+    def _check(self, path: str) -> None:
+        index = self.card_index
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < _CARDS_MAX:
+            raise ValidationError(f"{path}.card_index", "must be 0 to 9")
+        parts = _items(f"{path}.components", self.components, _Component, minimum=1,
+                       maximum=None)
+        for i, c in enumerate(parts):
+            where = f"{path}.components[{i}]"
+            if isinstance(c, HeaderComponent):
+                c._check_parameters(where, TEMPLATE_HEADER_TEXT_MAX)
+                if not isinstance(c.parameters[0], (ImageParameter, VideoParameter)):
+                    raise ValidationError(f"{where}.parameters[0].type",
+                                          "a card header is an image or a video")
+            elif isinstance(c, ButtonComponent):
+                _check_button_position(where, c)
+                c._check_parameters(where, _NO_LIMIT)
+            else:
+                c._check_parameters(where, TEMPLATE_BODY_TEXT_MAX)
+
+
+class CarouselComponent(_Wire, tag_field="type", tag="carousel", kw_only=True):
+    """Values for a carousel template: one :class:`CarouselCard` per card (up to 10)."""
+
+    cards: list[CarouselCard]
+
+    def _check(self, path: str) -> None:
+        cards = _items(f"{path}.cards", self.cards, CarouselCard, minimum=1,
+                       maximum=_CARDS_MAX)
+        seen: set[int] = set()
+        for i, card in enumerate(cards):
+            card._check(f"{path}.cards[{i}]")
+            if card.card_index in seen:
+                raise ValidationError(f"{path}.cards[{i}].card_index",
+                                      f"card {card.card_index} is given twice")
+            seen.add(card.card_index)
+
+
+def _check_button_position(path: str, c: ButtonComponent) -> None:
+    if c.sub_type not in _BUTTON_SUB_TYPES:
+        check_choice(f"{path}.sub_type", c.sub_type, _BUTTON_SUB_TYPES)
+    if type(c.index) is not str or not _BUTTON_INDEX.fullmatch(c.index):
+        raise ValidationError(f"{path}.index", "must be a string '0' to '9'")
+
+
 #: Any template component.
 Component: TypeAlias = (
-    HeaderComponent | BodyComponent | ButtonComponent
+    HeaderComponent | BodyComponent | ButtonComponent | CarouselComponent
 )
 
 
@@ -283,7 +344,7 @@ class Template(_Message, kw_only=True):
             return
         if type(components) is not list:
             components = _items(
-                f"{path}.components", components, _Component, minimum=0, maximum=None
+                f"{path}.components", components, _Wire, minimum=0, maximum=None
             )
         body_only = True
         for c in components:
@@ -292,6 +353,9 @@ class Template(_Message, kw_only=True):
                 break
         body_max = TEMPLATE_BODY_ONLY_TEXT_MAX if body_only else TEMPLATE_BODY_TEXT_MAX
         for i, c in enumerate(components):
+            if isinstance(c, CarouselComponent):
+                c._check(f"{path}.components[{i}]")
+                continue
             if isinstance(c, BodyComponent):
                 text_max = body_max
             elif isinstance(c, HeaderComponent):
@@ -308,7 +372,8 @@ class Template(_Message, kw_only=True):
             else:
                 raise ValidationError(
                     f"{path}.components[{i}]",
-                    f"must be a HeaderComponent, BodyComponent or ButtonComponent, got "
+                    f"must be a HeaderComponent, BodyComponent, ButtonComponent or "
+                    f"CarouselComponent, got "
                     f"{type(c).__name__}",
                 )
             if not c._plainly_valid(text_max):
