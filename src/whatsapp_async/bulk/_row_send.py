@@ -15,6 +15,7 @@ from ._dedupe import NEW, PREV_PENDING, PRIOR_STATUS, SEEN, RecipientStates, rep
 from ._journaling import entry_of
 from ._row_input import message_for, normalize_phone_number
 from ._row_outcome import STOPPED_FIRST, error_of, failed_send, message_id_of
+from ._tag import check_callback_data, tag_prefix
 from ._tally import Tally
 from ._types import Recipient, SendError, SendFunction, SendOutcome
 
@@ -41,7 +42,7 @@ class RowSender:
     def __init__(
         self, control: RunControl, tally: Tally, *, template: Template | None,
         message: Message | None, send: SendFunction | None, resend_unknown: bool,
-        retry_failed: bool, stop_on_fatal: bool,
+        retry_failed: bool, stop_on_fatal: bool, campaign: str = "default",
     ) -> None:
         self._control = control
         self._sending = control.sending
@@ -55,6 +56,11 @@ class RowSender:
         self.seen = RecipientStates()
         self.journal: Journal | None = None
         self._unreachable = 0  # consecutive rows that could not connect at all
+        self.tag_prefix = tag_prefix(campaign)
+
+    def set_campaign(self, campaign: str) -> None:
+        """Tag the sends with ``campaign`` (the journal's, when it names its own)."""
+        self.tag_prefix = tag_prefix(campaign)
 
     async def process(
         self, index: int, row: Recipient | str, task: asyncio.Task[None],
@@ -95,6 +101,11 @@ class RowSender:
                 None if self._send_fn is not None
                 else message_for(recipient, self._template, self._message)
             )
+            # The campaign tag: status webhooks echo it, so tracking maps them to this row.
+            tag = f"{self.tag_prefix}{index}"
+            if recipient.callback_data is not None:
+                check_callback_data(recipient.callback_data)
+                tag = f"{tag}|{recipient.callback_data}"
         except Exception as exc:  # e.g. params=5: a malformed row must not end its worker
             await self.finish(
                 SendOutcome(to, "skipped", error=error_of(exc), row=index), journal=True
@@ -123,7 +134,9 @@ class RowSender:
             if self._send_fn is not None:
                 sent = await self._send_fn(client, to, recipient)
             else:
-                sent = await client.messages.send(to, message)  # type: ignore[arg-type]
+                sent = await client.messages.send(
+                    to, message, biz_opaque_callback_data=tag  # type: ignore[arg-type]
+                )
             outcome = SendOutcome(to, "sent", message_id_of(sent), None, counter.count, index)
             self._unreachable = 0
         except (asyncio.CancelledError, Exception) as exc:
