@@ -33,10 +33,10 @@ many run at once), ``_row_send`` (one row to its outcome), with ``_row_input``
 ``_channel`` (the outcome queue).
 """
 
+from .._campaign_tag import CALLBACK_DATA_MAX, CampaignTag, campaign_key, campaign_tag, parse_tag
 from ._broadcast import Broadcast
 from ._journaling import check_campaign
 from ._row_input import normalize_phone_number, template_message
-from ._tag import CALLBACK_DATA_MAX, CampaignTag, campaign_key, campaign_tag, parse_tag
 from ._types import (
     BroadcastProgress,
     BroadcastReport,

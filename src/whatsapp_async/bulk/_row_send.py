@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+from .._campaign_tag import check_callback_data, tag_prefix
 from ..errors import ConnectError, ValidationError
 from ..journal import Journal, JournalEntry
 from ..middleware import AttemptCounter
@@ -15,7 +16,6 @@ from ._dedupe import NEW, PREV_PENDING, PRIOR_STATUS, SEEN, RecipientStates, rep
 from ._journaling import entry_of
 from ._row_input import message_for, normalize_phone_number
 from ._row_outcome import STOPPED_FIRST, error_of, failed_send, message_id_of
-from ._tag import check_callback_data, tag_prefix
 from ._tally import Tally
 from ._types import Recipient, SendError, SendFunction, SendOutcome
 

@@ -23,8 +23,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from ..errors import ValidationError
-from ..types.messages.limits import BIZ_OPAQUE_CALLBACK_DATA_MAX
+from .errors import ValidationError
+from .types.messages.limits import BIZ_OPAQUE_CALLBACK_DATA_MAX
 
 __all__ = [
     "CALLBACK_DATA_MAX",
