@@ -9,6 +9,7 @@ backend would only have to give the same two streams.
 from __future__ import annotations
 
 import math
+import os
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -144,6 +145,17 @@ class CampaignReport(msgspec.Struct, frozen=True, kw_only=True):
         """The report as one JSON object."""
         return msgspec.json.encode(self).decode()
 
+    def write_html(self, path: str | os.PathLike[str]) -> None:
+        """Write the report as one self-contained HTML page with charts (needs matplotlib).
+
+        Raises:
+            ConfigurationError: matplotlib (the ``report`` extra) is not installed.
+            OSError: The file cannot be written.
+        """
+        from ._report_html import write_html
+
+        write_html(self, path)
+
     def summary(self) -> str:
         """A few lines of plain text for terminals."""
 
@@ -205,11 +217,13 @@ def _fetch(conn: sqlite3.Connection, sql: str, args: tuple[Any, ...]) -> Iterato
 
 
 def recipient_rows(conn: sqlite3.Connection, campaign: str) -> Iterator[Any]:
-    """Each recipient of ``campaign`` with its delivery: 13 columns, in row order.
+    """Each recipient of ``campaign`` with what status webhooks said, in row order.
 
-    ``status, row, error_code, error_type, error_message, updated_at,
-    delivered_at, read_at, played_at, failed_at, d.error_code, error_title,
-    pricing_category`` then ``billable, recipient, message_id, attempts, sent_at, error_detail``.
+    Columns: the outcome's ``status, row, error_code, error_type,
+    error_message, updated_at``; the delivery's ``delivered_at, read_at,
+    played_at, failed_at, error_code, error_title, pricing_category,
+    billable``; then ``recipient, message_id, attempts``, the delivery's
+    ``sent_at, error_detail``. Delivery columns are NULL without a status.
     """
     if _has_table(conn, "deliveries"):
         source = "outcomes o LEFT JOIN deliveries d ON d.message_id = o.message_id"
@@ -227,8 +241,10 @@ def recipient_rows(conn: sqlite3.Connection, campaign: str) -> Iterator[Any]:
 
 
 def row_entries(conn: sqlite3.Connection, campaign: str) -> Iterator[Any]:
-    """The row entries of ``campaign``: ``status, row, error_type, error_message,
-    recipient, duplicate_of, error_code``."""
+    """The row entries of ``campaign`` in row order.
+
+    Columns: ``status, row, error_type, error_message, recipient, duplicate_of, error_code``.
+    """
     if not _has_table(conn, "row_outcomes"):
         return iter(())
     return _fetch(conn, (

@@ -72,6 +72,8 @@ class FakeCloudAPI:
         webhook_url: Where to POST notifications (statuses, simulated inbound).
         app_secret: Signs webhook bodies (``X-Hub-Signature-256``).
         statuses: Status notifications posted for each accepted message.
+        read_rate: Share of messages that get their ``read`` status (when
+            ``statuses`` has one), drawn per wamid: the others stop at delivered.
         enforce_service_window: Deliver non-template messages only within 24 h
             of the user's last (simulated) inbound message; others fail with
             131047 in a status webhook, as on the real platform.
@@ -103,6 +105,7 @@ class FakeCloudAPI:
         webhook_url: str | None = None,
         app_secret: str | None = None,
         statuses: Sequence[str] = ("sent", "delivered", "read"),
+        read_rate: float = 1.0,
         enforce_service_window: bool = False,
         templates: Collection[str] | None = None,
         waba_id: str = "102290129340398",
@@ -125,6 +128,7 @@ class FakeCloudAPI:
         self.webhook_url = webhook_url
         self.app_secret = app_secret
         self.statuses = tuple(statuses)
+        self.read_rate = read_rate
         self.enforce_service_window = enforce_service_window
         self.templates = frozenset(templates) if templates is not None else None
         self.waba_id = waba_id
