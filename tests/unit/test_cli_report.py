@@ -194,3 +194,17 @@ def test_the_demo_tracks_its_status_webhooks_and_the_report_shows_them(
     assert main(["demo", "--rows", "20", "--rate", "5000", "--journal", str(db),
                  "--plain", "--quiet"]) == 0
     assert "campaign 'demo-2'" in capsys.readouterr().out
+
+
+def test_journal_export_with_the_source_csv_counts_lines_as_the_broadcast_did(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, source = tmp_path / "j.db", tmp_path / "list.csv"
+    tracked_journal(db)
+    # A blank line and a cell spanning two lines shift rows 1 and up.
+    source.write_text('phone,name\n+15550000000,Ana\n\n+15550000001,"Ben\nB."\n'
+                      "+15550000002,Cy\n+15550000000,Ana\n+15550000009,Di\n", encoding="utf-8")
+    assert main(["journal", "export", str(db), "--format", "jsonl", "--csv", str(source)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["line"] for r in records] == [2, 4, 6, 7, 8]
+    assert records[3]["duplicate_of_line"] == 2

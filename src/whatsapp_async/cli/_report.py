@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .._journal_export import EXPORT_FORMATS, export_to
+from .._journal_export import EXPORT_FORMATS, LineOf, export_to, header_line
 from .._journal_report import build_report
 from .._journal_schema import journal_error
 from ..errors import ConfigurationError
+from ._csv_input import line_map
 from ._exit_codes import EXIT_OK
 
 
@@ -97,15 +98,21 @@ def export_sync(args: argparse.Namespace) -> int:
     Raises:
         ConfigurationError: No such file or campaign.
     """
+    line_of: LineOf = header_line
+    if args.csv:
+        try:
+            line_of = line_map(args.csv).line_of
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigurationError(f"--csv {args.csv}: cannot be read ({exc})") from exc
     with read_only(args.journal) as conn:
         campaign = _campaign(conn, args.journal, args.campaign)
         if args.output:
             with open(args.output, "w", newline="", encoding="utf-8") as handle:
-                count = export_to(conn, handle, campaign, args.format)
+                count = export_to(conn, handle, campaign, args.format, line_of)
             print(f"{count} rows of campaign {campaign!r} written to {args.output}",
                   file=sys.stderr)
         else:
-            export_to(conn, sys.stdout, campaign, args.format)
+            export_to(conn, sys.stdout, campaign, args.format, line_of)
     return EXIT_OK
 
 
@@ -126,10 +133,13 @@ def add_report_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     actions = j.add_subparsers(dest="action", required=True, metavar="ACTION")
     e = actions.add_parser(
         "export", help="one line per source row: outcome, wamid, delivery and read times",
-        description="Write one line per source row of a campaign: its CSV line (row + 2, "
-        "for a file with a header and one line per row), send outcome, wamid, attempts, "
-        "error, and delivery and read times in ISO 8601.",
+        description="Write one line per source row of a campaign: its CSV line, send "
+        "outcome, wamid, attempts, error, and delivery and read times in ISO 8601.",
     )
+    e.add_argument("--csv", metavar="FILE",
+                   help="the broadcast's CSV, for exact line numbers where blank lines or "
+                   "multi-line cells shift them (default: row + 2, a header and one line "
+                   "per row)")
     e.add_argument("journal", help="the SQLite journal file")
     e.add_argument("--campaign", help="campaign name (default: the file's only campaign)")
     e.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="csv or jsonl")
