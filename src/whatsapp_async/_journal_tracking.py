@@ -26,6 +26,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+import msgspec
+
 from ._campaign_tag import campaign_key, parse_tag
 
 if TYPE_CHECKING:
@@ -60,8 +62,7 @@ def _upsert_sql() -> str:
 _UPSERT = _upsert_sql()
 
 
-@dataclass(frozen=True, slots=True)
-class StatusUpdate:
+class StatusUpdate(msgspec.Struct, frozen=True, gc=False):
     """One status webhook, as the journal keeps it.
 
     Attributes:
