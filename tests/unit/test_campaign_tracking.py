@@ -194,3 +194,40 @@ async def test_router_track_records_a_broadcasts_statuses_end_to_end(
     assert (report.rows, report.accepted, report.delivered, report.read) == (20, 20, 19, 19)
     assert report.failed_by_code == {"131026": 1}
     assert report.time_to_delivered is not None and report.time_to_delivered.count == 19
+
+
+async def test_a_version_1_journal_is_upgraded_in_place_and_can_be_tracked(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "v1.db"
+    await sent_journal(db)
+    conn = sqlite3.connect(db)  # back to the version 1 layout: no deliveries, no index
+    conn.executescript("DROP TABLE deliveries; DROP INDEX outcomes_by_message; "
+                       "PRAGMA user_version = 1;")
+    conn.close()
+    async with Journal(db, campaign="c") as journal:
+        assert (await journal.apply_statuses([status("delivered", 1.0)])).applied == 1
+        report = await journal.report()
+    assert (report.rows, report.accepted, report.delivered) == (1, 1, 1)
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone() == (2,)
+        plan = conn.execute("EXPLAIN QUERY PLAN SELECT row FROM outcomes WHERE message_id = ?",
+                            (WAMID,)).fetchall()
+        assert "outcomes_by_message" in str(plan)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("order", [(110.0, 105.0, 120.0), (120.0, 110.0, 105.0),
+                                   (105.0, 120.0, 110.0)])
+async def test_the_earliest_time_of_a_status_is_kept_whatever_the_order(
+    tmp_path: Path, order: tuple[float, float, float],
+) -> None:
+    db = tmp_path / "j.db"
+    await sent_journal(db)
+    async with Journal(db, campaign="c") as journal:
+        for at in order:
+            await journal.apply_statuses([status("delivered", at)])
+    row = delivery_row(db)
+    assert row is not None and row[4] == 105.0
