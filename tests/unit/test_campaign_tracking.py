@@ -231,3 +231,33 @@ async def test_the_earliest_time_of_a_status_is_kept_whatever_the_order(
             await journal.apply_statuses([status("delivered", at)])
     row = delivery_row(db)
     assert row is not None and row[4] == 105.0
+
+
+@pytest.mark.parametrize("read_rate", [0.0, 0.5])
+async def test_the_fake_reads_only_its_read_rate_share_of_messages(
+    tmp_path: Path, receiver: tuple[str, WebhookRouter, StatusTracker], read_rate: float,
+) -> None:
+    url, router, _ = receiver
+    rows = [Recipient(f"+1555000{i:04d}") for i in range(40)]
+    async with FakeCloudAPI(webhook_url=url, app_secret=SECRET, pair_limit=None,
+                            messages_per_second=1000, read_rate=read_rate,
+                            webhook_lanes=8) as fake, WhatsAppClient(
+        fake.access_token, fake.phone_number_id, base_url=fake.base_url,
+        messages_per_second=1000,
+    ) as wa:
+        await wa.broadcast(rows, template="hello", journal=tmp_path / "campaign.db")
+        await fake.flush_webhooks()
+        await router.join()
+    async with Journal(tmp_path / "campaign.db") as journal:
+        report = await journal.report()
+    assert report.delivered == 40
+    if read_rate == 0.0:
+        assert report.read == 0
+    else:
+        assert 5 < report.read < 35
+
+
+@pytest.mark.parametrize("kwargs", [{"webhook_lanes": 0}, {"read_rate": 1.5}])
+def test_the_fake_refuses_impossible_webhook_settings(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        FakeCloudAPI(**kwargs)

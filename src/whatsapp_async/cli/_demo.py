@@ -34,9 +34,9 @@ async def demo(args: argparse.Namespace) -> int:
         f"whatsapp-async demo: a template to {args.rows:,} generated recipients through the "
         f"built-in sandbox at {args.rate:g} messages/s (no account, no network).\n"
         "The sandbox refuses 2% of sends with a transient error (retried) and the list has "
-        "a few invalid numbers and duplicates (skipped).\nIts status webhooks go to a local "
-        "receiver that tracks them into the journal: most messages are delivered, 60% read, "
-        "about 1% fail (131026, 131049, 131050)."
+        "a few invalid numbers and duplicates (skipped).\nIts status webhooks go to a "
+        "receiver (a web app in another process) that tracks them into the journal: most "
+        "messages are delivered, 60% read, about 1% fail (131026, 131049, 131050)."
     )
     plan = FaultPlan(error_rate=0.02, error_code=131000)
     retry = RetryPolicy(initial_backoff=0.05, max_backoff=0.5)
@@ -68,7 +68,7 @@ async def demo(args: argparse.Namespace) -> int:
                   f"{fake.count_refusals(131000)} transient refusals were retried; "
                   "waiting for its status webhooks...")
             await fake.flush_webhooks()
-        counts = receiver.tracker.counts
+        counts = receiver.counts
         print(f"the webhook receiver tracked {counts.applied:,} statuses into the journal")
         with read_only(journal) as conn:
             print("\n" + build_report(conn, campaign).summary())
