@@ -12,7 +12,9 @@ Pinned to one core (``sched_setaffinity``), in one run:
    bodies (one status each, as Meta mostly sends them) given to
    ``WebhookRouter.handle``: signature check, parse, dedupe, a handler task
    per status (``router.track(journal)``), and the journal write;
-4. **redelivery**: phase 2's updates applied again (nothing may change).
+4. **redelivery**: phase 2's updates applied again (nothing may change);
+5. **the router alone**: phase 3's bodies to a router whose status handler
+   does nothing, to show what the router costs without the journal.
 
 It prints, for each, the rate per wall second and per CPU second of the
 process (the writer thread included; on a shared machine the second is the
@@ -163,6 +165,20 @@ async def main(argv: Sequence[str] | None = None) -> None:
             await router.join()
             routed = _line("tracking, WebhookRouter.handle", len(bodies), start, "updates")
             assert tracker.counts.applied == len(bodies), tracker.counts
+            bare = WebhookRouter(app_secret=SECRET, dedupe_size=0)
+
+            @bare.on_status
+            async def nothing(event: object) -> None:
+                return None
+
+            start = _timed()
+
+            async def post_bare(i: int) -> None:
+                await bare.handle(*bodies[i])
+
+            await _pool(len(bodies), args.concurrency, post_bare)
+            await bare.join()
+            _line("router alone, no-op handler", len(bodies), start, "updates")
         print(f"per cpu-second, tracking updates / broadcast rows: direct "
               f"{direct / write_rate:.2f}x, through the router {routed / write_rate:.2f}x "
               f"(a row gets up to 3 statuses: sent, delivered, read)")

@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 import sys
 import textwrap
+import types
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from whatsapp_async import WhatsAppClient
 from whatsapp_async.bulk import Recipient, campaign_tag
 from whatsapp_async.journal import Journal, JournalEntry, StatusUpdate, TrackResult
 from whatsapp_async.testing import FakeCloudAPI
+from whatsapp_async.types.webhooks import Status
 from whatsapp_async.webhooks import StatusTracker, WebhookRouter
 
 SECRET = "tracking-secret"
@@ -261,3 +263,42 @@ async def test_the_fake_reads_only_its_read_rate_share_of_messages(
 def test_the_fake_refuses_impossible_webhook_settings(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         FakeCloudAPI(**kwargs)
+
+
+class RecordingJournal:
+    """Stands in for a Journal: records each apply_statuses call, or fails them all."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.calls: list[list[StatusUpdate]] = []
+        self.fail = fail
+
+    async def apply_statuses(self, updates: list[StatusUpdate]) -> TrackResult:
+        self.calls.append(list(updates))
+        if self.fail:
+            raise RuntimeError("disk full")
+        return TrackResult(applied=len(updates))
+
+
+def status_event(i: int, kind: str = "delivered") -> Any:
+    parsed = Status(id=f"wamid.{i}", status=kind, timestamp="1796000000",
+                    biz_opaque_callback_data=campaign_tag("c", i))
+    return types.SimpleNamespace(status=parsed)
+
+
+async def test_statuses_handled_together_are_written_in_one_journal_call() -> None:
+    journal = RecordingJournal()
+    tracker = StatusTracker(journal)  # type: ignore[arg-type]
+    await asyncio.gather(*(tracker.handle(status_event(i)) for i in range(50)))
+    await tracker.handle(status_event(99, "deleted"))
+    assert [len(call) for call in journal.calls] == [50]
+    assert journal.calls[0][7] == StatusUpdate("wamid.7", "delivered", 1796000000.0,
+                                               callback_data=campaign_tag("c", 7))
+    assert (tracker.counts.applied, tracker.counts.ignored) == (50, 1)
+
+
+async def test_a_failed_journal_write_fails_every_handler_of_its_batch_and_is_counted() -> None:
+    tracker = StatusTracker(RecordingJournal(fail=True))  # type: ignore[arg-type]
+    results = await asyncio.gather(*(tracker.handle(status_event(i)) for i in range(3)),
+                                   return_exceptions=True)
+    assert all(isinstance(r, RuntimeError) for r in results)
+    assert (tracker.counts.applied, tracker.counts.errors) == (0, 3)

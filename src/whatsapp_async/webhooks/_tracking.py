@@ -11,11 +11,12 @@ lets both write).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .._journal_tracking import TRACKED_STATUSES, StatusUpdate
+from .._journal_tracking import TRACKED_STATUSES, StatusUpdate, TrackResult
 from ..types.webhooks import Status
 from ._events import StatusEvent
 
@@ -87,6 +88,8 @@ class StatusTracker:
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
         self.counts = TrackerCounts()
+        self._batch: list[StatusUpdate] = []
+        self._done: asyncio.Future[TrackResult] | None = None
 
     def __repr__(self) -> str:
         c = self.counts
@@ -96,20 +99,46 @@ class StatusTracker:
     async def handle(self, event: StatusEvent) -> None:
         """Record one status event (the router calls this; so can you).
 
+        Statuses handled in the same turn of the event loop (a batch Meta
+        posted, or many posts at once) go to the journal as one write; each
+        call returns once its status is durable.
+
         Raises:
-            JournalError: The journal could not take it (then Meta's
-                redelivery, or the next status, brings it again).
+            JournalError: The journal could not take it; the router logs it
+                (the webhook was answered already, so Meta will not resend it).
         """
         status = event.status
         if status.status not in TRACKED_STATUSES:
             self.counts.ignored += 1
             return
-        try:
-            result = await self.journal.apply_statuses([update_of(status)])
-        except Exception:
-            self.counts.errors += 1
-            raise
+        done = self._done
+        if done is None:
+            loop = asyncio.get_running_loop()
+            done = self._done = loop.create_future()
+            loop.call_soon(self._flush)
+        self._batch.append(update_of(status))
+        # Shielded: a handler timed out by the router must not cancel its neighbours' write.
+        await asyncio.shield(done)
+
+    def _flush(self) -> None:
+        batch, done = self._batch, self._done
+        self._batch, self._done = [], None
+        assert done is not None
+        write = asyncio.ensure_future(self.journal.apply_statuses(batch))
+        write.add_done_callback(lambda task: self._settle(task, done, len(batch)))
+
+    def _settle(self, task: asyncio.Future[TrackResult], done: asyncio.Future[TrackResult],
+                size: int) -> None:
+        exc = None if task.cancelled() else task.exception()
+        if task.cancelled() or exc is not None:
+            self.counts.errors += size
+            done.set_exception(exc or asyncio.CancelledError())
+            done.exception()  # retrieved here: every waiter may have gone
+            return
+        result = task.result()
         self.counts.applied += result.applied
         self.counts.unknown += result.unknown
+        self.counts.ignored += result.ignored
         if result.unknown:
-            log.debug("status %s of unknown message %s ignored", status.status, status.id)
+            log.debug("%d status(es) of unknown messages ignored", result.unknown)
+        done.set_result(result)
