@@ -302,3 +302,22 @@ async def test_a_failed_journal_write_fails_every_handler_of_its_batch_and_is_co
                                    return_exceptions=True)
     assert all(isinstance(r, RuntimeError) for r in results)
     assert (tracker.counts.applied, tracker.counts.errors) == (0, 3)
+
+
+async def test_a_handler_cancelled_while_waiting_does_not_cancel_its_batch() -> None:
+    gate = asyncio.Event()
+
+    class SlowJournal(RecordingJournal):
+        async def apply_statuses(self, updates: list[StatusUpdate]) -> TrackResult:
+            await gate.wait()
+            return await super().apply_statuses(updates)
+
+    journal = SlowJournal()
+    tracker = StatusTracker(journal)  # type: ignore[arg-type]
+    tasks = [asyncio.create_task(tracker.handle(status_event(i))) for i in range(3)]
+    await asyncio.sleep(0.01)
+    tasks[0].cancel()  # the router's handler_timeout, say
+    gate.set()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    assert isinstance(results[0], asyncio.CancelledError) and results[1:] == [None, None]
+    assert [len(call) for call in journal.calls] == [3]  # the cancelled one is written too

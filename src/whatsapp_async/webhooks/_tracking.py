@@ -89,7 +89,8 @@ class StatusTracker:
         self.journal = journal
         self.counts = TrackerCounts()
         self._batch: list[StatusUpdate] = []
-        self._done: asyncio.Future[TrackResult] | None = None
+        self._waiters: list[asyncio.Future[TrackResult]] = []
+        self._writes: set[asyncio.Future[TrackResult]] = set()  # held until done
 
     def __repr__(self) -> str:
         c = self.counts
@@ -111,29 +112,32 @@ class StatusTracker:
         if status.status not in TRACKED_STATUSES:
             self.counts.ignored += 1
             return
-        done = self._done
-        if done is None:
-            loop = asyncio.get_running_loop()
-            done = self._done = loop.create_future()
+        loop = asyncio.get_running_loop()
+        if not self._batch:
             loop.call_soon(self._flush)
         self._batch.append(update_of(status))
-        # Shielded: a handler timed out by the router must not cancel its neighbours' write.
-        await asyncio.shield(done)
+        # A future per handler: one timed out by the router cancels its own wait only.
+        waiter: asyncio.Future[TrackResult] = loop.create_future()
+        self._waiters.append(waiter)
+        await waiter
 
     def _flush(self) -> None:
-        batch, done = self._batch, self._done
-        self._batch, self._done = [], None
-        assert done is not None
+        batch, waiters = self._batch, self._waiters
+        self._batch, self._waiters = [], []
         write = asyncio.ensure_future(self.journal.apply_statuses(batch))
-        write.add_done_callback(lambda task: self._settle(task, done, len(batch)))
+        self._writes.add(write)
+        write.add_done_callback(lambda task: self._settle(task, waiters))
 
-    def _settle(self, task: asyncio.Future[TrackResult], done: asyncio.Future[TrackResult],
-                size: int) -> None:
+    def _settle(
+        self, task: asyncio.Future[TrackResult], waiters: list[asyncio.Future[TrackResult]]
+    ) -> None:
+        self._writes.discard(task)
         exc = None if task.cancelled() else task.exception()
         if task.cancelled() or exc is not None:
-            self.counts.errors += size
-            done.set_exception(exc or asyncio.CancelledError())
-            done.exception()  # retrieved here: every waiter may have gone
+            self.counts.errors += len(waiters)
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_exception(exc or asyncio.CancelledError())
             return
         result = task.result()
         self.counts.applied += result.applied
@@ -141,4 +145,6 @@ class StatusTracker:
         self.counts.ignored += result.ignored
         if result.unknown:
             log.debug("%d status(es) of unknown messages ignored", result.unknown)
-        done.set_result(result)
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(result)
