@@ -9,7 +9,9 @@ Two tables hold a campaign's outcomes:
   own, keyed by the row's position: a duplicate of an earlier row (naming
   that row in ``duplicate_of``) or a row whose number is not a phone number.
 
-Together they give every source row exactly one recorded outcome. The file's
+Together they give every source row exactly one recorded outcome. A third,
+``deliveries``, holds what status webhooks said about each sent message
+(keyed by wamid; written by :mod:`whatsapp_async._journal_tracking`). The file's
 ``PRAGMA user_version`` says which layout it has; an older file is upgraded
 when a journal opens it, and the ``outcomes`` table keeps its layout, so older
 versions of the library can still read and resume the file.
@@ -28,8 +30,9 @@ __all__ = ["SCHEMA_VERSION", "Synchronous", "connect", "has_row_outcomes", "jour
 
 Synchronous = Literal["OFF", "NORMAL", "FULL"]
 
-#: The layout this version writes: 1 added ``row_outcomes``.
-SCHEMA_VERSION = 1
+#: The layout this version writes: 1 added ``row_outcomes``, 2 ``deliveries`` and the
+#: index of ``outcomes`` by wamid.
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS campaigns (
@@ -62,6 +65,24 @@ CREATE TABLE IF NOT EXISTS row_outcomes (
     updated_at REAL NOT NULL,
     PRIMARY KEY (campaign, row)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deliveries (
+    message_id TEXT PRIMARY KEY,
+    campaign_key TEXT,
+    row INTEGER,
+    sent_at REAL,
+    delivered_at REAL,
+    read_at REAL,
+    played_at REAL,
+    failed_at REAL,
+    error_code INTEGER,
+    error_title TEXT,
+    error_detail TEXT,
+    pricing_category TEXT,
+    billable INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deliveries_by_row ON deliveries (campaign_key, row);
+CREATE INDEX IF NOT EXISTS outcomes_by_message ON outcomes (message_id)
+    WHERE message_id IS NOT NULL;
 """
 
 
@@ -94,12 +115,12 @@ def connect(path: Path, synchronous: Synchronous) -> sqlite3.Connection:
 
 
 def _upgrade(conn: sqlite3.Connection) -> None:
-    """Bring a version 0 file (no ``row_outcomes``) to the current layout, in one transaction.
+    """Bring an older file to the current layout, in one transaction.
 
-    Version 0 wrote an invalid row into ``outcomes`` under its raw text, so all
-    the rows with the same bad text shared one entry (carrying the last row's
-    position). Those entries move to ``row_outcomes``; the rows they hid get
-    their own entries when the campaign is resumed.
+    The tables and indexes of versions 1 and 2 are created by the schema
+    script itself (``IF NOT EXISTS``); only version 0 has data to move
+    (:func:`_move_invalid_rows`). Version 2 adds nothing older versions of the
+    library trip over: they read and resume the file as before.
     """
     with conn:
         # IMMEDIATE: two processes opening an old file at once upgrade it one after the other.
@@ -107,23 +128,35 @@ def _upgrade(conn: sqlite3.Connection) -> None:
         (version,) = conn.execute("PRAGMA user_version").fetchone()
         if version >= SCHEMA_VERSION:
             return
-        stale = [
-            row for row in conn.execute(
-                "SELECT campaign, recipient, row, status, error_code, error_type, "
-                "error_message, updated_at FROM outcomes WHERE status = 'skipped' "
-                "AND error_type = 'ValidationError' AND row IS NOT NULL"
-            )
-            if not _is_recipient(row[1])
-        ]
-        conn.executemany(
-            "INSERT OR IGNORE INTO row_outcomes (campaign, recipient, row, status, error_code, "
-            "error_type, error_message, updated_at) VALUES (?,?,?,?,?,?,?,?)", stale,
-        )
-        conn.executemany(
-            "DELETE FROM outcomes WHERE campaign = ? AND recipient = ?",
-            [(row[0], row[1]) for row in stale],
-        )
+        if version < 1:
+            _move_invalid_rows(conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _move_invalid_rows(conn: sqlite3.Connection) -> None:
+    """Version 0 to 1: the invalid rows' entries move from ``outcomes`` to ``row_outcomes``.
+
+    Version 0 wrote an invalid row into ``outcomes`` under its raw text, so all
+    the rows with the same bad text shared one entry (carrying the last row's
+    position). Those entries move to ``row_outcomes``; the rows they hid get
+    their own entries when the campaign is resumed.
+    """
+    stale = [
+        row for row in conn.execute(
+            "SELECT campaign, recipient, row, status, error_code, error_type, "
+            "error_message, updated_at FROM outcomes WHERE status = 'skipped' "
+            "AND error_type = 'ValidationError' AND row IS NOT NULL"
+        )
+        if not _is_recipient(row[1])
+    ]
+    conn.executemany(
+        "INSERT OR IGNORE INTO row_outcomes (campaign, recipient, row, status, error_code, "
+        "error_type, error_message, updated_at) VALUES (?,?,?,?,?,?,?,?)", stale,
+    )
+    conn.executemany(
+        "DELETE FROM outcomes WHERE campaign = ? AND recipient = ?",
+        [(row[0], row[1]) for row in stale],
+    )
 
 
 def _is_recipient(text: str) -> bool:

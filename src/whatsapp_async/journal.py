@@ -14,6 +14,11 @@ All SQLite work happens on one writer thread that owns the connection; the
 event loop only hands it records. Writes that arrive together are committed in
 one transaction (group commit), so a commit per recipient does not cap the
 send rate, yet :meth:`Journal.record` returns only once its row is on disk.
+
+Status webhooks are applied to it (:meth:`Journal.apply_statuses`, usually
+through ``WebhookRouter.track``), and it reports and exports what became of
+each row (:meth:`Journal.report`, :meth:`Journal.export`); that part is in
+:mod:`whatsapp_async._journal_tracking`.
 """
 
 from __future__ import annotations
@@ -32,10 +37,15 @@ from typing import Any, TypeVar
 
 from ._campaign_lock import CampaignLock
 from ._journal_csv import CSV_COLUMNS, export_csv, export_rows
+from ._journal_report import CampaignReport
 from ._journal_schema import Synchronous, connect, journal_error
+from ._journal_tracking import StatusUpdate, TrackingMixin, TrackResult
 from .errors import ConfigurationError, ValidationError
 
-__all__ = ["CSV_COLUMNS", "Journal", "JournalEntry", "export_csv"]
+__all__ = [
+    "CSV_COLUMNS", "CampaignReport", "Journal", "JournalEntry", "StatusUpdate", "TrackResult",
+    "export_csv",
+]
 
 T = TypeVar("T")
 
@@ -102,7 +112,7 @@ _STOP = object()
 _Result = tuple["asyncio.Future[Any] | None", Any, "BaseException | None"]
 
 
-class Journal:
+class Journal(TrackingMixin):
     """The SQLite journal of one campaign.
 
     Use as an async context manager (or call :meth:`open` and :meth:`close`)::

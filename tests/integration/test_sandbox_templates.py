@@ -48,7 +48,7 @@ async def test_only_approved_templates_can_be_sent(sandbox: Sandbox) -> None:
     async with aiohttp.ClientSession() as http:
         assert (await send_template(http, sandbox, "order_update"))[0] == 200
         # A paused template is refused with Meta's own code for it.
-        status, answer = await send_template(http, sandbox, "spring_sale")
+        _, answer = await send_template(http, sandbox, "spring_sale")
         assert answer["error"]["code"] == 132015
         assert (await send_template(http, sandbox, "unknown"))[1]["error"]["code"] == 132001
 

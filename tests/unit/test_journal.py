@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from whatsapp_async._journal_schema import SCHEMA_VERSION
 from whatsapp_async.errors import JournalError, ValidationError
 from whatsapp_async.journal import CSV_COLUMNS, Journal, JournalEntry, export_csv
 
@@ -314,7 +315,7 @@ async def test_an_old_journal_is_upgraded_in_place_moving_invalid_rows_to_row_en
     assert rows == [(3, "#row3"), (4, "not a number")]
     conn = sqlite3.connect(db)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     finally:
         conn.close()
     async with Journal(db, campaign="c") as again:  # a second open changes nothing

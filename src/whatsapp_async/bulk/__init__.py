@@ -20,7 +20,9 @@ How it stays safe:
 * with a journal, a recipient is recorded ``pending`` before the send and with
   its outcome after, so a resumed run never sends twice to anyone recorded;
   a duplicate or invalid row gets an entry of its own (a duplicate naming the
-  row it repeats), so the journal holds one outcome per source row.
+  row it repeats), so the journal holds one outcome per source row;
+* every send is tagged with its campaign and row (``biz_opaque_callback_data``,
+  see :func:`campaign_tag`), so status webhooks can be tracked back to it.
 
 The package's modules, in the order a row meets them: ``_types`` (the public
 types), ``_broadcast`` (the handle you iterate), ``_engine`` (workers and how
@@ -31,6 +33,7 @@ many run at once), ``_row_send`` (one row to its outcome), with ``_row_input``
 ``_channel`` (the outcome queue).
 """
 
+from .._campaign_tag import CALLBACK_DATA_MAX, CampaignTag, campaign_key, campaign_tag, parse_tag
 from ._broadcast import Broadcast
 from ._journaling import check_campaign
 from ._row_input import normalize_phone_number, template_message
@@ -45,15 +48,20 @@ from ._types import (
 )
 
 __all__ = [
+    "CALLBACK_DATA_MAX",
     "Broadcast",
     "BroadcastProgress",
     "BroadcastReport",
+    "CampaignTag",
     "OutcomeStatus",
     "Recipient",
     "SendError",
     "SendFunction",
     "SendOutcome",
+    "campaign_key",
+    "campaign_tag",
     "check_campaign",
     "normalize_phone_number",
+    "parse_tag",
     "template_message",
 ]

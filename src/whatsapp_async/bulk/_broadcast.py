@@ -111,7 +111,7 @@ class Broadcast:
             self._control, self._tally, template=named, message=message, send=send,
             resend_unknown=resend_unknown, retry_failed=retry_failed,
             stop_on_fatal=stop_on_fatal, preflight=preflight,
-            marketing_messages=marketing_messages,
+            marketing_messages=marketing_messages, campaign=campaign,
         )
         self._engine = Engine(
             client, rows, sender, self._control, self._tally, concurrency=concurrency,

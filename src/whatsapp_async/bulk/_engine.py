@@ -116,6 +116,7 @@ class Engine:
             )
             if self._journal is not None:
                 self._sender.journal = self._journal
+                self._sender.set_campaign(self._journal.campaign)
                 await load_for_run(self._journal, resume=self._resume, seen=self._sender.seen)
             rows = self._rows
             if isinstance(rows, AsyncIterable):

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+from .._campaign_tag import check_callback_data, tag_prefix
 from ..errors import ConnectError, ValidationError
 from ..journal import Journal, JournalEntry
 from ..middleware import AttemptCounter
@@ -44,7 +45,7 @@ class RowSender:
         self, control: RunControl, tally: Tally, *, template: Template | None,
         message: Message | None, send: SendFunction | None, resend_unknown: bool,
         retry_failed: bool, stop_on_fatal: bool, preflight: bool = False,
-        marketing_messages: bool = False,
+        marketing_messages: bool = False, campaign: str = "default",
     ) -> None:
         self._control = control
         self._sending = control.sending
@@ -61,6 +62,7 @@ class RowSender:
         self._preflight = preflight
         self._marketing = marketing_messages
         self._definition: MessageTemplate | None = None
+        self.tag_prefix = tag_prefix(campaign)
 
     async def prepare(self, client: WhatsAppClient) -> None:
         """Before the first row: fetch the template's definition for pre-flight checks.
@@ -84,6 +86,10 @@ class RowSender:
                                   f"{definition.category}: the Marketing Messages API sends "
                                   "marketing templates only")
         self._definition = definition
+
+    def set_campaign(self, campaign: str) -> None:
+        """Tag the sends with ``campaign`` (the journal's, when it names its own)."""
+        self.tag_prefix = tag_prefix(campaign)
 
     async def process(
         self, index: int, row: Recipient | str, task: asyncio.Task[None],
@@ -128,6 +134,11 @@ class RowSender:
             if (definition is not None and type(message) is Template
                     and message.name == definition.name):  # a row's own message may differ
                 check_send(message, definition)
+            # The campaign tag: status webhooks echo it, so tracking maps them to this row.
+            tag = f"{self.tag_prefix}{index}"
+            if recipient.callback_data is not None:
+                check_callback_data(recipient.callback_data)
+                tag = f"{tag}|{recipient.callback_data}"
         except Exception as exc:  # e.g. params=5: a malformed row must not end its worker
             await self.finish(
                 SendOutcome(to, "skipped", error=error_of(exc), row=index), journal=True
@@ -160,7 +171,9 @@ class RowSender:
                     to, message, marketing_messages=True  # type: ignore[arg-type]
                 )
             else:
-                sent = await client.messages.send(to, message)  # type: ignore[arg-type]
+                sent = await client.messages.send(
+                    to, message, biz_opaque_callback_data=tag  # type: ignore[arg-type]
+                )
             outcome = SendOutcome(to, "sent", message_id_of(sent), None, counter.count, index)
             self._unreachable = 0
         except (asyncio.CancelledError, Exception) as exc:

@@ -34,11 +34,15 @@ class Recipient(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
             or a mapping whose keys are positions (``"1"``) or parameter names.
         message: A message Struct for this recipient, instead of the broadcast's
             template or message.
+        callback_data: Your own value for the send's ``biz_opaque_callback_data``,
+            kept after the campaign tag (at most 480 characters; see
+            :func:`~whatsapp_async.bulk.parse_tag`).
     """
 
     to: str
     params: Sequence[str] | Mapping[str, str] | None = None
     message: Message | None = None
+    callback_data: str | None = None
 
 
 #: A custom send: ``(client, to, recipient) -> sent``, ``to`` being the normalised number.

@@ -11,7 +11,7 @@ from typing import IO, Protocol
 
 from ..bulk import Recipient
 
-__all__ = ["CsvInputError", "CsvRecipients", "LineMap", "read_recipients", "scan_csv"]
+__all__ = ["CsvInputError", "CsvRecipients", "LineMap", "line_map", "read_recipients", "scan_csv"]
 
 
 class CsvInputError(Exception):
@@ -195,6 +195,22 @@ class CsvRecipients(Iterator[Recipient]):
                 self.lines.add(index, line)
                 values = [row[i].strip() for i in wanted]
                 yield Recipient(row[to_index].strip(), params=values or None)
+
+
+def line_map(path: str | os.PathLike[str]) -> LineMap:
+    """The file line of every data row of the CSV at ``path``, as a broadcast of it counts them.
+
+    Raises:
+        OSError: The file cannot be read.
+        UnicodeDecodeError: It is not UTF-8.
+    """
+    lines = LineMap()
+    with _open_csv(Path(path)) as handle:
+        reader = csv.reader(handle)
+        next(reader, None)  # the header
+        for index, (line, _row) in enumerate(_records(reader, reader.line_num)):
+            lines.add(index, line)
+    return lines
 
 
 def read_recipients(

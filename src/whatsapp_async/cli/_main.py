@@ -19,6 +19,7 @@ from ._broadcast import broadcast
 from ._csv_input import CsvInputError
 from ._demo import demo
 from ._exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
+from ._report import add_report_commands, journal_export, report
 from ._send import send
 
 #: The command's name, as installed by the package's entry point.
@@ -41,7 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return sandbox_main(args_list[1:], prog=f"{PROG} sandbox")
     args = _parser().parse_args(args_list)
-    runner = {"broadcast": broadcast, "send": send, "demo": demo}[args.command]
+    runner = {"broadcast": broadcast, "send": send, "demo": demo, "report": report,
+              "journal": journal_export}[args.command]
     try:
         return asyncio.run(runner(args))
     except CsvInputError as exc:
@@ -110,7 +112,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="messages per second (default 1000)")
     d.add_argument("--seed", type=int, default=1,
                    help="seed of the generated list and of the sandbox's faults (default 1)")
+    d.add_argument("--journal", metavar="FILE",
+                   help="keep the demo's journal here (and track its status webhooks into it)")
     _add_output(d)
+    add_report_commands(commands)
 
     # Listed for --help only: main() hands "sandbox ..." over before parsing.
     commands.add_parser("sandbox", add_help=False,

@@ -36,6 +36,8 @@ _CODES: dict[int, tuple[int, str]] = {
     131031: (403, "Account has been locked"),
     131047: (400, "Re-engagement message"),
     131048: (400, "Spam rate limit hit"),
+    131049: (400, "Not delivered to maintain healthy ecosystem engagement"),
+    131050: (400, "User stopped marketing messages"),
     131051: (400, "Unsupported message type"),
     131053: (400, "Media upload error"),
     131056: (400, "(Business Account, Consumer Account) pair rate limit hit"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -120,6 +121,8 @@ class MessageRoutes:
             sequence = ("sent",)  # reactions only ever get "sent"
         else:
             sequence = self._fake.statuses
+            if "read" in sequence and not _reads(wamid, self._fake.read_rate):
+                sequence = tuple(s for s in sequence if s != "read")
         callback = body.get("biz_opaque_callback_data")
         category = "utility" if kind == "template" else "service"
         conversation = _version_tuple(self._fake.api_version) < (24, 0)
@@ -152,6 +155,14 @@ class MessageRoutes:
                         "Message failed to send because more than 24 hours have passed "
                         "since the customer last replied to this number.")
         return None
+
+
+def _reads(wamid: str, rate: float) -> bool:
+    """Whether the message ``wamid`` gets read: a draw fixed by its id, so runs repeat."""
+    if rate >= 1.0:
+        return True
+    draw = int.from_bytes(hashlib.sha256(wamid.encode()).digest()[:4], "big") / 2**32
+    return draw < rate
 
 
 def _version_tuple(version: str) -> tuple[int, int]:

@@ -76,7 +76,10 @@ class FakeCloudAPI:
         media_url_ttl: Seconds a media download URL stays valid (Meta: 5 min).
         webhook_url: Where to POST notifications (statuses, simulated inbound).
         app_secret: Signs webhook bodies (``X-Hub-Signature-256``).
+        webhook_lanes: Webhook POSTs in flight at once (each user's in order).
         statuses: Status notifications posted for each accepted message.
+        read_rate: Share of messages that get their ``read`` status (when
+            ``statuses`` has one), drawn per wamid: the others stop at delivered.
         enforce_service_window: Deliver non-template messages only within 24 h
             of the user's last (simulated) inbound message; others fail with
             131047 in a status webhook, as on the real platform.
@@ -116,7 +119,9 @@ class FakeCloudAPI:
         media_url_ttl: float = 300.0,
         webhook_url: str | None = None,
         app_secret: str | None = None,
+        webhook_lanes: int = 4,
         statuses: Sequence[str] = ("sent", "delivered", "read"),
+        read_rate: float = 1.0,
         enforce_service_window: bool = False,
         templates: Collection[object] | None = None,
         waba_id: str = "102290129340398",
@@ -128,6 +133,8 @@ class FakeCloudAPI:
             raise ValueError("phone_numbers must name at least one business number")
         if not messages_per_second > 0:
             raise ValueError("messages_per_second must be > 0")
+        if webhook_lanes < 1 or not 0.0 <= read_rate <= 1.0:
+            raise ValueError("webhook_lanes must be >= 1 and read_rate between 0 and 1")
         self.host = host
         self._port = port
         self.access_token = access_token
@@ -139,7 +146,9 @@ class FakeCloudAPI:
         self.media_url_ttl = media_url_ttl
         self.webhook_url = webhook_url
         self.app_secret = app_secret
+        self.webhook_lanes = webhook_lanes
         self.statuses = tuple(statuses)
+        self.read_rate = read_rate
         self.enforce_service_window = enforce_service_window
         self.templates = tuple(templates) if templates is not None else None
         self.permissive_templates = (
@@ -454,7 +463,8 @@ class FakeCloudAPI:
         host = f"[{host}]" if ":" in host else host
         self._origin = f"http://{host}:{port}"
         if self.webhook_url is not None:
-            self._store.sender = WebhookSender(self.webhook_url, self.app_secret)
+            self._store.sender = WebhookSender(self.webhook_url, self.app_secret,
+                                               lanes=self.webhook_lanes)
             await self._store.sender.start()
 
     async def aclose(self) -> None:

@@ -80,6 +80,7 @@ from ._events import ChangeEvent, ErrorEvent, MessageEvent, Sender, StatusEvent
 from ._parse import parse_notification
 from ._router import MAX_BODY_SIZE, WebhookResponse, WebhookRouter
 from ._signature import SIGNATURE_HEADER, sign, verify_challenge, verify_signature
+from ._tracking import StatusTracker, TrackerCounts
 
 __all__ = [
     "MAX_BODY_SIZE",
@@ -141,12 +142,14 @@ __all__ = [
     "Sender",
     "Status",
     "StatusEvent",
+    "StatusTracker",
     "StickerContent",
     "StickerMessage",
     "SystemContent",
     "SystemMessage",
     "TextContent",
     "TextMessage",
+    "TrackerCounts",
     "UnknownChange",
     "UnknownMessage",
     "UnsupportedContent",

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from ..client import WhatsAppClient
+    from ..journal import Journal
     from ._asgi import ASGIApp
+    from ._tracking import StatusTracker
 
 __all__ = ["MAX_BODY_SIZE", "WebhookResponse", "WebhookRouter"]
 
@@ -320,6 +322,22 @@ class WebhookRouter(HandlerRegistry):
             error_event = ErrorEvent(value, waba_id, client, error=error)
             what = f"error {error.code}"
             updates.append(_Update(None, [(h, error_event, what) for h in self._error_routes]))
+
+    def track(self, journal: Journal) -> StatusTracker:
+        """Record every status webhook in ``journal`` (delivered, read, failed...).
+
+        Args:
+            journal: An open journal, the broadcasts' file (this process or another).
+
+        Returns:
+            The tracker, registered as a status handler; its ``counts`` say
+            how many statuses were applied and how many were of unknown messages.
+        """
+        from ._tracking import StatusTracker
+
+        tracker = StatusTracker(journal)
+        self.on_status(tracker.handle)
+        return tracker
 
     # ------------------------------------------------------------- lifecycle
 
