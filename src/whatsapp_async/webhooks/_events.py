@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ..errors import ConfigurationError
 from ..types.webhooks import (
     ButtonMessage,
+    Change,
     DocumentMessage,
     ErrorInfo,
     ImageMessage,
@@ -17,7 +18,6 @@ from ..types.webhooks import (
     MessagesValue,
     Status,
     TextMessage,
-    UnknownChange,
     VideoMessage,
 )
 
@@ -226,11 +226,13 @@ class ChangeEvent:
     """A change of a ``field`` other than ``messages`` (templates, account, groups, ...).
 
     Attributes:
-        change: ``change.field`` and the raw ``change.value`` to decode yourself.
+        change: The typed change (``TemplateStatusChange``, ``AccountUpdateChange``,
+            ...) with its ``value``; an ``UnknownChange`` with the raw value for a
+            field Meta has not documented.
         waba_id: The WhatsApp Business Account id.
     """
 
-    change: UnknownChange
+    change: Change
     waba_id: str
 
     @property
