@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 from ..errors import ConfigurationError
 from ..types.webhooks import (
     ButtonMessage,
+    ButtonReply,
     Change,
     DocumentMessage,
     ErrorInfo,
     ImageMessage,
     InboundMessage,
     InteractiveMessage,
+    ListReply,
     MessagesValue,
     Status,
     TextMessage,
@@ -117,6 +119,18 @@ class MessageEvent(_Event):
     def text(self) -> str | None:
         """Text body, button text, reply title or caption; None if the message has none."""
         return message_text(self.message)
+
+    @property
+    def button_reply(self) -> ButtonReply | None:
+        """The reply button the user tapped (``interactive.button_reply``), else None."""
+        message = self.message
+        return message.interactive.button_reply if isinstance(message, InteractiveMessage) else None
+
+    @property
+    def list_reply(self) -> ListReply | None:
+        """The list row the user chose (``interactive.list_reply``), else None."""
+        message = self.message
+        return message.interactive.list_reply if isinstance(message, InteractiveMessage) else None
 
     @property
     def _to(self) -> str:

@@ -17,7 +17,9 @@ from ..types.webhooks import MessagesChange, MessagesValue, Notification
 from ._dedupe import RecentKeys
 from ._errors import InvalidPayloadError, WebhookVerificationError
 from ._events import ChangeEvent, ErrorEvent, MessageEvent, Sender, StatusEvent
-from ._handlers import HandlerRegistry
+from ._field_events import EVENT_FOR_FIELD
+from ._field_handlers import FieldHandlers
+from ._kind_events import EVENT_FOR_KIND
 from ._parse import parse_notification
 from ._signature import UNUSABLE_SECRET, AppSecret, verify_challenge
 from ._tasks import HandlerTasks
@@ -68,7 +70,7 @@ class _Update(NamedTuple):
     calls: list[_Call]
 
 
-class WebhookRouter(HandlerRegistry):
+class WebhookRouter(FieldHandlers):
     """Receive Meta's webhooks and call your async handlers.
 
     It checks the ``X-Hub-Signature-256`` HMAC, parses the body into typed
@@ -274,11 +276,11 @@ class WebhookRouter(HandlerRegistry):
                 if isinstance(change, MessagesChange):
                     self._plan_value(change.value, entry.id, updates)
                     continue
-                event = ChangeEvent(change, entry.id)
+                event = EVENT_FOR_FIELD.get(change.field, ChangeEvent)(change, entry.id)
                 what = f"change {change.field}"
                 calls: list[_Call] = [(route.handler, event, what)
                                       for route in self._change_routes
-                                      if route.accepts(change.field)]
+                                      if route.accepts_change(change)]
                 updates.append(_Update(None, calls))
         return updates
 
@@ -297,7 +299,8 @@ class WebhookRouter(HandlerRegistry):
                 name=contact.name if contact else None,
                 identity_key_hash=contact.identity_key_hash if contact else None,
             )
-            event = MessageEvent(value, waba_id, client, message=message, sender=sender)
+            event = EVENT_FOR_KIND.get(message.kind, MessageEvent)(
+                value, waba_id, client, message=message, sender=sender)
             what = f"{message.kind} message {message.id}"
             calls: list[_Call] = []
             for route in self._message_routes:

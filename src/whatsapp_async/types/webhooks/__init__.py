@@ -105,7 +105,6 @@ from ._envelope import (
     Notification,
 )
 from ._groups import (
-    GroupEvent,
     GroupLifecycleChange,
     GroupParticipant,
     GroupParticipantsChange,
@@ -114,6 +113,7 @@ from ._groups import (
     GroupStatusChange,
     GroupsValue,
     GroupTextSetting,
+    GroupUpdate,
 )
 from ._inbound import (
     MESSAGE_KINDS,
@@ -270,7 +270,6 @@ __all__ = [
     "ErrorData",
     "ErrorInfo",
     "ExceptionCountry",
-    "GroupEvent",
     "GroupLifecycleChange",
     "GroupParticipant",
     "GroupParticipantsChange",
@@ -278,6 +277,7 @@ __all__ = [
     "GroupSettingsChange",
     "GroupStatusChange",
     "GroupTextSetting",
+    "GroupUpdate",
     "GroupsValue",
     "HistoryChange",
     "HistoryChunk",

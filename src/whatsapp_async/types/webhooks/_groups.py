@@ -7,7 +7,6 @@ from datetime import datetime
 from ._common import ErrorInfo, Metadata, _ChangeBase, _to_datetime, _Wire
 
 __all__ = [
-    "GroupEvent",
     "GroupLifecycleChange",
     "GroupParticipant",
     "GroupParticipantsChange",
@@ -15,6 +14,7 @@ __all__ = [
     "GroupSettingsChange",
     "GroupStatusChange",
     "GroupTextSetting",
+    "GroupUpdate",
     "GroupsValue",
 ]
 
@@ -44,7 +44,7 @@ class GroupTextSetting(_Wire, frozen=True, kw_only=True):
     errors: tuple[ErrorInfo, ...] = ()
 
 
-class GroupEvent(_Wire, frozen=True, kw_only=True):
+class GroupUpdate(_Wire, frozen=True, kw_only=True):
     """One group event; which fields are set depends on ``type``.
 
     Attributes:
@@ -96,7 +96,7 @@ class GroupsValue(_Wire, frozen=True, kw_only=True):
 
     messaging_product: str | None = None
     metadata: Metadata
-    groups: tuple[GroupEvent, ...] = ()
+    groups: tuple[GroupUpdate, ...] = ()
 
 
 class GroupLifecycleChange(_ChangeBase, frozen=True, kw_only=True):
