@@ -165,6 +165,7 @@ from ..types.webhooks import (
 )
 from ._asgi import ASGIApp
 from ._dedupe import RecentKeys
+from ._dedupe_store import DEFAULT_DEDUPE_TTL, DedupeStore, SQLiteDedupeStore
 from ._errors import InvalidPayloadError, WebhookError, WebhookVerificationError
 from ._events import ChangeEvent, ErrorEvent, MessageEvent, Sender, StatusEvent
 from ._field_events import (
@@ -206,11 +207,13 @@ from ._kind_events import (
     VideoEvent,
 )
 from ._parse import parse_notification
+from ._redis_dedupe import RedisDedupeStore
 from ._router import MAX_BODY_SIZE, WebhookResponse, WebhookRouter
 from ._signature import SIGNATURE_HEADER, sign, verify_challenge, verify_signature
 
 __all__ = [
     "CHANGE_TYPES",
+    "DEFAULT_DEDUPE_TTL",
     "MAX_BODY_SIZE",
     "MESSAGE_KINDS",
     "SIGNATURE_HEADER",
@@ -260,6 +263,7 @@ __all__ = [
     "Context",
     "Conversation",
     "ConversationOrigin",
+    "DedupeStore",
     "DisconnectionInfo",
     "DocumentContent",
     "DocumentEvent",
@@ -338,6 +342,7 @@ __all__ = [
     "ReactionEvent",
     "ReactionMessage",
     "RecentKeys",
+    "RedisDedupeStore",
     "Referral",
     "ReferredProduct",
     "RequestWelcomeEvent",
@@ -346,6 +351,7 @@ __all__ = [
     "RevokeContent",
     "RevokeEvent",
     "RevokeMessage",
+    "SQLiteDedupeStore",
     "SecurityChange",
     "SecurityValue",
     "Sender",

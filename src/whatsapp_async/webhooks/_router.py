@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..errors import ConfigurationError
 from ..types.webhooks import MessagesChange, MessagesValue, Notification
 from ._dedupe import RecentKeys
+from ._dedupe_store import DedupeStore
 from ._errors import InvalidPayloadError, WebhookVerificationError
 from ._events import ChangeEvent, ErrorEvent, MessageEvent, Sender, StatusEvent
 from ._field_events import EVENT_FOR_FIELD
@@ -52,6 +53,7 @@ _TOO_LARGE = WebhookResponse(413, b"Payload Too Large")
 _BAD_REQUEST = WebhookResponse(400, b"Bad Request")
 _UNAVAILABLE = WebhookResponse(503, b"Shutting down")
 _BUSY = WebhookResponse(503, b"Busy")
+_STORE_DOWN = WebhookResponse(503, b"Dedupe store unavailable")
 
 #: Where the router finds its settings when not given them, as the client does its own.
 _SECRET_VAR = "WHATSAPP_APP_SECRET"
@@ -114,6 +116,12 @@ class WebhookRouter(FieldHandlers):
         handler_timeout: Seconds a handler may run before it is cancelled (and
             logged with the update's ids); None lets it run. Without it a hung
             handler keeps its slot forever.
+        dedupe_store: A durable store (:class:`SQLiteDedupeStore`,
+            :class:`RedisDedupeStore`, or yours) that :meth:`handle` claims
+            each update's key in, after the in-memory LRU: redeliveries are
+            dropped across restarts and, with Redis, across processes. If it
+            fails, the POST is answered 503 (Meta redelivers). :meth:`dispatch`
+            uses the LRU only. The router does not close it.
 
     Attributes:
         client: The client replies go through; may be set after construction
@@ -136,6 +144,7 @@ class WebhookRouter(FieldHandlers):
         max_concurrency: int | None = None,
         max_backlog: int | None = None,
         handler_timeout: float | None = None,
+        dedupe_store: DedupeStore | None = None,
     ) -> None:
         from_env = app_secret is None
         # Read straight into the parser, never into a local of its own: error
@@ -165,6 +174,7 @@ class WebhookRouter(FieldHandlers):
         self.client = client
         self.max_body_size = max_body_size
         self._seen = RecentKeys(dedupe_size)
+        self.dedupe_store = dedupe_store
         self._tasks = HandlerTasks(max_concurrency, max_backlog, handler_timeout)
         self._closed = False
 
@@ -235,8 +245,25 @@ class WebhookRouter(FieldHandlers):
         if not self._tasks.can_take(sum(len(u.calls) for u in updates)):
             log.warning("webhook answered 503: the handler backlog is full")
             return _BUSY
+        if self.dedupe_store is not None:
+            try:
+                updates = await self._claim(self.dedupe_store, updates)
+            except Exception as exc:  # any store failure: let Meta redeliver
+                log.warning("webhook answered 503: the dedupe store failed (%s)",
+                            type(exc).__name__)
+                return _STORE_DOWN
         self._start(updates)
         return _OK
+
+    @staticmethod
+    async def _claim(store: DedupeStore, updates: list[_Update]) -> list[_Update]:
+        keyed = [u for u in updates if u.key is not None]
+        fresh = await store.claim([":".join(u.key) for u in keyed if u.key is not None])
+        dropped = {id(u) for u, new in zip(keyed, fresh, strict=True) if not new}
+        for update in keyed:
+            if id(update) in dropped and update.key is not None:
+                log.debug("dropped update %s, already in the dedupe store", update.key[1])
+        return [u for u in updates if id(u) not in dropped]
 
     # ------------------------------------------------------------- dispatch
 
