@@ -21,6 +21,7 @@ from ._events import ChangeEvent, ErrorEvent, MessageEvent, Sender, StatusEvent
 from ._field_events import EVENT_FOR_FIELD
 from ._field_handlers import FieldHandlers
 from ._kind_events import EVENT_FOR_KIND
+from ._listeners import Listening
 from ._parse import parse_notification
 from ._signature import UNUSABLE_SECRET, AppSecret, verify_challenge
 from ._tasks import HandlerTasks
@@ -66,13 +67,17 @@ _Call = tuple[Callable[[Any], Awaitable[Any]], object, str]
 
 
 class _Update(NamedTuple):
-    """One update of a notification: its dedupe key (None: never deduped) and handler calls."""
+    """One update of a notification: its dedupe key (None: never deduped) and handler calls.
+
+    ``message`` is set for an inbound message, which a listener may take instead.
+    """
 
     key: tuple[str, ...] | None
     calls: list[_Call]
+    message: MessageEvent | None = None
 
 
-class WebhookRouter(FieldHandlers):
+class WebhookRouter(FieldHandlers, Listening):
     """Receive Meta's webhooks and call your async handlers.
 
     It checks the ``X-Hub-Signature-256`` HMAC, parses the body into typed
@@ -291,6 +296,8 @@ class WebhookRouter(FieldHandlers):
             if update.key is not None and not self._seen.add(update.key):
                 log.debug("dropped redelivered update %s", update.key[1])
                 continue
+            if update.message is not None and self._offer(update.message):
+                continue
             for handler, event, what in update.calls:
                 spawn(handler, event, what)
                 started += 1
@@ -334,7 +341,7 @@ class WebhookRouter(FieldHandlers):
                 matched = route.event_for(event)
                 if matched is not None:
                     calls.append((route.handler, matched, what))
-            updates.append(_Update(key, calls))
+            updates.append(_Update(key, calls, event))
         for status in value.statuses:
             s_key = ("s", status.id, status.status)
             if s_key in seen:
