@@ -8,7 +8,10 @@ over 10 changes as Meta does per business number) and times, in the same run:
 2. ``parse_notification(body)``: the library's typed decode (fast pass);
 3. ``parse_notification`` on the same batch with one unknown message type per
    change, which forces the slower per-value fallback;
-4. ``verify_signature`` on the body, for scale (it runs before parsing).
+4. ``parse_notification`` on the same batch with one key no Struct models in
+   one message per change, which the lossless path sets aside into
+   ``unmodelled``;
+5. ``verify_signature`` on the body, for scale (it runs before parsing).
 
 It prints microseconds per update for each and the ratio to the baseline.
 The best of ``--rounds`` rounds of ``--loops`` calls is kept.
@@ -64,7 +67,8 @@ def _status(i: int) -> dict[str, Any]:
     return status
 
 
-def build_batch(updates: int, *, unknown_per_change: bool = False) -> bytes:
+def build_batch(updates: int, *, unknown_per_change: bool = False,
+                unmodelled_per_change: bool = False) -> bytes:
     """A compact, Meta-style body with ``updates`` messages and statuses."""
     kinds = ("text", "text", "image", "interactive", "reaction", "location")
     changes = []
@@ -74,6 +78,8 @@ def build_batch(updates: int, *, unknown_per_change: bool = False) -> bytes:
         messages = [_message(i, kinds[i % len(kinds)]) for i in ids if i % 5 < 3]
         if unknown_per_change and messages:
             messages[0] = _message(ids[0], "poll_creation")
+        if unmodelled_per_change and messages:
+            messages[0]["brand_new_key"] = {"added": "by Meta"}
         statuses = [_status(i) for i in ids if i % 5 >= 3]
         value: dict[str, Any] = {
             "messaging_product": "whatsapp",
@@ -113,6 +119,7 @@ def main() -> None:
 
     body = build_batch(args.updates)
     fallback_body = build_batch(args.updates, unknown_per_change=True)
+    unmodelled_body = build_batch(args.updates, unmodelled_per_change=True)
     signature = sign(body, SECRET)
     parsed = parse_notification(body)
     count = sum(1 for _ in parsed.messages()) + sum(1 for _ in parsed.statuses())
@@ -122,6 +129,7 @@ def main() -> None:
     baseline = best_time(lambda: json.loads(body), args.rounds, args.loops)
     typed = best_time(lambda: parse_notification(body), args.rounds, args.loops)
     fallback = best_time(lambda: parse_notification(fallback_body), args.rounds, args.loops)
+    unmodelled = best_time(lambda: parse_notification(unmodelled_body), args.rounds, args.loops)
     hmac_time = best_time(lambda: verify_signature(body, signature, SECRET),
                           args.rounds, args.loops)
 
@@ -134,6 +142,7 @@ def main() -> None:
     row("json.loads into dicts (baseline)", baseline)
     row("parse_notification (typed Structs)", typed)
     row("parse_notification, 1 unknown type per change", fallback)
+    row("parse_notification, 1 unmodelled key per change", unmodelled)
     row("verify_signature (HMAC-SHA256)", hmac_time)
 
 

@@ -91,7 +91,25 @@ class _FastNotification(_Strict, frozen=True, kw_only=True):
     entry: tuple[_FastEntry, ...] = ()
 
 
+class _EnvelopeChange(_Strict, frozen=True, kw_only=True):
+    field: str
+    value: msgspec.Raw
+
+
+class _EnvelopeEntry(_Strict, frozen=True, kw_only=True):
+    id: str
+    time: int | None = None
+    changes: tuple[_EnvelopeChange, ...] = ()
+
+
+class _Envelope(_Strict, frozen=True, kw_only=True):
+    # The slow pass's first try: the envelope in one scan, when it has only known keys.
+    object: str
+    entry: tuple[_EnvelopeEntry, ...] = ()
+
+
 _fast = msgspec.json.Decoder(_FastNotification)
+_envelope = msgspec.json.Decoder(_Envelope, strict=False)
 _values = {field: msgspec.json.Decoder(tp) for field, tp in _VALUE_TYPES.items()}
 _split = msgspec.json.Decoder(_SplitValue)
 _object = msgspec.json.Decoder(dict[str, msgspec.Raw])
@@ -206,6 +224,28 @@ def _rest(obj: dict[str, msgspec.Raw], where: str) -> dict[str, Any]:
 
 
 def _parse_slow(raw_body: bytes | bytearray | memoryview | str) -> Notification:
+    try:
+        envelope = _envelope.decode(raw_body)
+    except msgspec.ValidationError:
+        return _parse_envelope_keys(raw_body)
+    except (msgspec.DecodeError, UnicodeError) as exc:
+        raise InvalidPayloadError(f"not JSON ({exc})") from None
+    except RecursionError:
+        raise InvalidPayloadError("JSON nested too deeply") from None
+    entries = []
+    for i, entry in enumerate(envelope.entry):
+        changes = []
+        for j, change in enumerate(entry.changes):
+            extras: dict[str, Any] = {}
+            changes.append(_change(change.field, change.value,
+                                   f"entry[{i}].changes[{j}].value", extras))
+        entries.append(Entry(id=entry.id, time=entry.time, changes=tuple(changes)))
+    return Notification(object=envelope.object, entry=tuple(entries))
+
+
+def _parse_envelope_keys(raw_body: bytes | bytearray | memoryview | str) -> Notification:
+    # The envelope has a key it does not model (or the wrong shape): take it
+    # apart key by key, to keep the unknown ones and to say where it is wrong.
     top = _decode(_object, raw_body, "the body")
     kind = _text(_required(top, "object", "the body"), "object")
     entries = []
