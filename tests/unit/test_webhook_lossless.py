@@ -141,3 +141,16 @@ def test_a_body_the_structs_model_fully_has_no_unmodelled_keys() -> None:
     notification = parse(TEXT)
     assert notification.unmodelled == {} and notification.entry[0].unmodelled == {}
     assert notification.entry[0].changes[0].unmodelled == {}
+
+
+def test_a_key_beside_a_value_that_fits_is_kept_and_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    payload = copy(ACCOUNT)
+    payload["entry"][0]["changes"][0]["sequence"] = 7
+    caplog.set_level(logging.DEBUG, logger="whatsapp_async.webhooks")
+    [change] = parse(payload).entry[0].changes
+    assert isinstance(change, AccountUpdateChange)
+    assert change.unmodelled == {"sequence": 7}
+    logged = [r.getMessage() for r in caplog.records if "does not model" in r.getMessage()]
+    assert len(logged) == 1 and "account_update" in logged[0] and "sequence" in logged[0]
