@@ -286,7 +286,9 @@ def _change(field: str, raw: msgspec.Raw, where: str, extras: dict[str, Any]) ->
         return UnknownChange(field=field, value=raw.copy())
     if field == "messages":
         value: Any = _messages_value(raw, where, extras)
-        report("messages", {k: v for k, v in extras.items() if not k.startswith("value.messages")})
+        # Each message's keys are reported under its own kind, by _message.
+        report("messages", {k: v for k, v in extras.items()
+                            if not k.startswith("value.messages[")})
     else:
         try:
             value = _values[field].decode(raw)
@@ -295,11 +297,11 @@ def _change(field: str, raw: msgspec.Raw, where: str, extras: dict[str, Any]) ->
                 value = _lenient(raw, _VALUE_TYPES[field], extras)
             except msgspec.ValidationError as exc:
                 return UnknownChange(field=field, value=raw.copy(), reason=str(exc))
-            report(field, extras)
         except (msgspec.DecodeError, UnicodeError) as exc:
             raise InvalidPayloadError(f"{exc} (in {where})") from None
         except RecursionError:
             raise InvalidPayloadError(f"JSON nested too deeply in {where}") from None
+        report(field, extras)
     typed: Change = change_type(field=field, value=value, unmodelled=extras)  # type: ignore[call-arg,assignment]
     return typed
 
