@@ -124,7 +124,7 @@ def test_unknown_message_with_odd_common_fields_gets_empty_strings() -> None:
     assert parsed.context is None
 
 
-def test_unknown_fields_are_ignored_everywhere() -> None:
+def test_unknown_fields_do_not_stop_the_typed_decode() -> None:
     payload = with_value(TEXT, brand_new_field={"a": [1, 2]})
     payload["brand_new_top"] = True
     payload["entry"][0]["changes"][0]["value"]["messages"][0]["new_thing"] = "x"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -20,6 +19,7 @@ from whatsapp_async.webhooks import (
     MessageEvent,
     RecentKeys,
     StatusEvent,
+    TemplateStatusChange,
     WebhookRouter,
     parse_notification,
     sign,
@@ -191,7 +191,8 @@ async def test_other_fields_reach_change_handlers(router: WebhookRouter) -> None
     [event] = templates.events
     assert isinstance(event, ChangeEvent)
     assert event.field == "message_template_status_update"
-    assert json.loads(bytes(event.change.value))["event"] == "APPROVED"
+    assert isinstance(event.change, TemplateStatusChange)
+    assert event.change.value.event == "APPROVED"
     assert quality.events == []
 
 

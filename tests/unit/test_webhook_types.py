@@ -23,9 +23,11 @@ from whatsapp_async.webhooks import (
     Notification,
     OrderMessage,
     ReactionMessage,
+    RequestWelcomeMessage,
     Status,
     StickerMessage,
     SystemMessage,
+    TemplateStatusChange,
     TextMessage,
     UnknownChange,
     UnknownMessage,
@@ -83,8 +85,7 @@ def test_every_payload_parses_with_envelope_and_business_number(path: str) -> No
 
 
 # An UnknownMessage encodes as itself (type, id, raw, reason), not as the raw message.
-WITH_UNKNOWN_MESSAGES = {"recorded/28_unknown_type_request_welcome.json",
-                         "recorded/31_batch_mixed.json"}
+WITH_UNKNOWN_MESSAGES = {"recorded/31_batch_mixed.json"}
 
 
 @pytest.mark.parametrize("path", [p for p in ALL_PAYLOADS if p not in WITH_UNKNOWN_MESSAGES])
@@ -404,16 +405,24 @@ def test_value_level_errors() -> None:
     assert value.messages == () and value.statuses == ()
 
 
-def test_unknown_message_type_keeps_raw_object() -> None:
+def test_request_welcome_is_typed() -> None:
     message = only_message("recorded/28_unknown_type_request_welcome.json")
-    assert isinstance(message, UnknownMessage)
-    assert message.kind == "unknown"
-    assert message.type == "request_welcome"
+    assert isinstance(message, RequestWelcomeMessage)
+    assert message.kind == "request_welcome"
     assert message.id == "wamid.HBgMNDQ3NzAwOTAwMTIzFQIAEhgUV0VMQ09NRTAwMDAwMDAwMDAwMDEA"
     assert message.from_ == USER
     assert message.time == datetime(2025, 6, 20, 10, 33, 20, tzinfo=timezone.utc)
-    assert msgspec.json.decode(message.raw)["type"] == "request_welcome"
-    assert "request_welcome" in message.reason
+
+
+def test_unknown_message_type_keeps_raw_object() -> None:
+    first = parse("recorded/31_batch_mixed.json").entry[0].changes[0]
+    assert isinstance(first, MessagesChange)
+    message = first.value.messages[1]
+    assert isinstance(message, UnknownMessage)
+    assert message.kind == "unknown"
+    assert message.type == "poll_creation"
+    assert msgspec.json.decode(message.raw)["type"] == "poll_creation"
+    assert "poll_creation" in message.reason
 
 
 def test_legacy_unknown_type_is_an_unsupported_message() -> None:
@@ -424,20 +433,32 @@ def test_legacy_unknown_type_is_an_unsupported_message() -> None:
     assert message.errors[0].code == 131051
 
 
-def test_unknown_field_becomes_unknown_change_with_raw_value() -> None:
+def test_template_status_field_is_typed() -> None:
     notification = parse("recorded/30_template_status_update_field.json")
     [change] = notification.entry[0].changes
-    assert isinstance(change, UnknownChange)
+    assert isinstance(change, TemplateStatusChange)
     assert change.field == "message_template_status_update"
-    assert msgspec.json.decode(change.value)["event"] == "APPROVED"
+    assert change.value.event == "APPROVED"
+    assert change.value.message_template_id == 1234567890123456
+    assert change.unmodelled == {}
     assert list(notification.values()) == []
+
+
+def test_undocumented_field_becomes_unknown_change_with_raw_value() -> None:
+    body = (b'{"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": '
+            b'[{"field": "brand_new_field", "value": {"a": [1, 2]}}]}]}')
+    [change] = parse_notification(body).entry[0].changes
+    assert isinstance(change, UnknownChange)
+    assert change.field == "brand_new_field"
+    assert change.reason == ""
+    assert msgspec.json.decode(change.value) == {"a": [1, 2]}
 
 
 def test_batch_keeps_every_update_in_order() -> None:
     notification = parse("recorded/31_batch_mixed.json")
     assert [e.id for e in notification.entry] == ["214367980012345", "214367980099999"]
     kinds = [type(c).__name__ for c in notification.entry[0].changes]
-    assert kinds == ["MessagesChange", "MessagesChange", "UnknownChange"]
+    assert kinds == ["MessagesChange", "MessagesChange", "PhoneNumberQualityChange"]
     assert [m.kind for m in notification.messages()] == ["text", "unknown", "text"]
     assert [s.status for s in notification.statuses()] == ["delivered"]
     numbers = [v.metadata.phone_number_id for v in notification.values()]
@@ -463,6 +484,7 @@ def test_every_message_kind_has_a_recorded_payload() -> None:
     assert kinds == {
         "text", "image", "audio", "video", "document", "sticker", "location", "contacts",
         "interactive", "button", "reaction", "order", "system", "unsupported", "unknown",
+        "request_welcome",
     }
 
 

@@ -14,6 +14,7 @@ from types import TracebackType
 from aiohttp import web
 
 from ._faults import SEND, Fault, FaultInjector, FaultPlan
+from ._field_simulator import FieldSimulation
 from ._flow_exchange import FlowExchange, flow_exchange
 from ._gate import Gate, unknown_node
 from ._inbound import InboundSimulator
@@ -45,7 +46,7 @@ __all__ = ["FakeCloudAPI"]
 _MAX_BODY = 110 * 2**20
 
 
-class FakeCloudAPI:
+class FakeCloudAPI(FieldSimulation):
     """A local, stateful stand-in for Meta's WhatsApp Cloud API.
 
     It serves every operation of the library's API on loopback, remembers what

@@ -9,15 +9,17 @@ from typing import TYPE_CHECKING
 from ..errors import ConfigurationError
 from ..types.webhooks import (
     ButtonMessage,
+    ButtonReply,
+    Change,
     DocumentMessage,
     ErrorInfo,
     ImageMessage,
     InboundMessage,
     InteractiveMessage,
+    ListReply,
     MessagesValue,
     Status,
     TextMessage,
-    UnknownChange,
     VideoMessage,
 )
 
@@ -117,6 +119,18 @@ class MessageEvent(_Event):
     def text(self) -> str | None:
         """Text body, button text, reply title or caption; None if the message has none."""
         return message_text(self.message)
+
+    @property
+    def button_reply(self) -> ButtonReply | None:
+        """The reply button the user tapped (``interactive.button_reply``), else None."""
+        message = self.message
+        return message.interactive.button_reply if isinstance(message, InteractiveMessage) else None
+
+    @property
+    def list_reply(self) -> ListReply | None:
+        """The list row the user chose (``interactive.list_reply``), else None."""
+        message = self.message
+        return message.interactive.list_reply if isinstance(message, InteractiveMessage) else None
 
     @property
     def _to(self) -> str:
@@ -226,11 +240,13 @@ class ChangeEvent:
     """A change of a ``field`` other than ``messages`` (templates, account, groups, ...).
 
     Attributes:
-        change: ``change.field`` and the raw ``change.value`` to decode yourself.
+        change: The typed change (``TemplateStatusChange``, ``AccountUpdateChange``,
+            ...) with its ``value``; an ``UnknownChange`` with the raw value for a
+            field Meta has not documented.
         waba_id: The WhatsApp Business Account id.
     """
 
-    change: UnknownChange
+    change: Change
     waba_id: str
 
     @property

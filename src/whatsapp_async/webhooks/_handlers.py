@@ -10,14 +10,44 @@ import inspect
 import re
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 from ..errors import ConfigurationError
 from ..types.webhooks import MESSAGE_KINDS
 from ._events import ChangeEvent, ErrorEvent, MessageEvent, StatusEvent, message_text
+from ._kind_events import (
+    AudioEvent,
+    ButtonEvent,
+    ContactsEvent,
+    DocumentEvent,
+    EditEvent,
+    ImageEvent,
+    InteractiveEvent,
+    LocationEvent,
+    OrderEvent,
+    ReactionEvent,
+    RequestWelcomeEvent,
+    RevokeEvent,
+    StickerEvent,
+    SystemEvent,
+    TextEvent,
+    UnknownMessageEvent,
+    UnsupportedEvent,
+    VideoEvent,
+)
 
-__all__ = ["ChangeHandler", "ErrorHandler", "HandlerRegistry", "MessageHandler", "StatusHandler"]
+__all__ = [
+    "ChangeHandler",
+    "ErrorHandler",
+    "Handler",
+    "HandlerRegistry",
+    "MessageHandler",
+    "StatusHandler",
+]
 
+E = TypeVar("E")
+Handler = Callable[[E], Awaitable[Any]]
+"""An async handler of events of type ``E``."""
 MessageHandler = Callable[[MessageEvent], Awaitable[Any]]
 StatusHandler = Callable[[StatusEvent], Awaitable[Any]]
 ErrorHandler = Callable[[ErrorEvent], Awaitable[Any]]
@@ -66,6 +96,10 @@ class _ChangeRoute:
     def accepts(self, field: str) -> bool:
         return self.fields is None or field in self.fields
 
+    def accepts_change(self, change: Any) -> bool:
+        """Whether ``change`` passes this route's filters (a subclass may add some)."""
+        return self.accepts(change.field)
+
 
 def _names(value: str | Collection[str] | None) -> frozenset[str] | None:
     if value is None:
@@ -98,6 +132,114 @@ class HandlerRegistry:
     def on_message(self, handler: MH, /) -> MH: ...
 
     @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["text"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[TextEvent]], Handler[TextEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["image"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[ImageEvent]], Handler[ImageEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["audio"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[AudioEvent]], Handler[AudioEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["video"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[VideoEvent]], Handler[VideoEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["document"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[DocumentEvent]], Handler[DocumentEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["sticker"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[StickerEvent]], Handler[StickerEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["location"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[LocationEvent]], Handler[LocationEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["contacts"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[ContactsEvent]], Handler[ContactsEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["interactive"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[InteractiveEvent]], Handler[InteractiveEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["button"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[ButtonEvent]], Handler[ButtonEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["reaction"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[ReactionEvent]], Handler[ReactionEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["order"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[OrderEvent]], Handler[OrderEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["system"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[SystemEvent]], Handler[SystemEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["unsupported"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[UnsupportedEvent]], Handler[UnsupportedEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["unknown"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[UnknownMessageEvent]], Handler[UnknownMessageEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["revoke"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[RevokeEvent]], Handler[RevokeEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["edit"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[EditEvent]], Handler[EditEvent]]: ...
+
+    @overload
+    def on_message(  # type: ignore[overload-overlap]
+        self, handler: None = None, /, *, kind: Literal["request_welcome"],
+        text: str | re.Pattern[str] | None = None, from_: str | Collection[str] | None = None,
+    ) -> Callable[[Handler[RequestWelcomeEvent]], Handler[RequestWelcomeEvent]]: ...
+
+    @overload
     def on_message(
         self,
         handler: None = None,
@@ -124,7 +266,11 @@ class HandlerRegistry:
             kind: Message kind(s): ``"text"``, ``"image"``, ``"audio"``,
                 ``"video"``, ``"document"``, ``"sticker"``, ``"location"``,
                 ``"contacts"``, ``"interactive"``, ``"button"``, ``"reaction"``,
-                ``"order"``, ``"system"``, ``"unsupported"`` or ``"unknown"``.
+                ``"order"``, ``"system"``, ``"revoke"``, ``"edit"``,
+                ``"request_welcome"``, ``"unsupported"`` or ``"unknown"``. With
+                one kind, the handler gets that kind's event class
+                (``kind="interactive"`` -> :class:`InteractiveEvent`, whose
+                ``message`` is an ``InteractiveMessage``), and type checkers know it.
             text: Regular expression searched in the message's text (text body,
                 button text, reply title or caption); the match is ``event.match``.
             from_: Sender number(s) (with or without ``+``).

@@ -15,9 +15,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..errors import ConfigurationError
 from ..types.webhooks import MessagesChange, MessagesValue, Notification
 from ._dedupe import RecentKeys
+from ._dedupe_store import DedupeStore
 from ._errors import InvalidPayloadError, WebhookVerificationError
 from ._events import ChangeEvent, ErrorEvent, MessageEvent, Sender, StatusEvent
-from ._handlers import HandlerRegistry
+from ._field_events import EVENT_FOR_FIELD
+from ._field_handlers import FieldHandlers
+from ._kind_events import EVENT_FOR_KIND
+from ._listeners import Listening
 from ._parse import parse_notification
 from ._signature import UNUSABLE_SECRET, AppSecret, verify_challenge
 from ._tasks import HandlerTasks
@@ -52,6 +56,7 @@ _TOO_LARGE = WebhookResponse(413, b"Payload Too Large")
 _BAD_REQUEST = WebhookResponse(400, b"Bad Request")
 _UNAVAILABLE = WebhookResponse(503, b"Shutting down")
 _BUSY = WebhookResponse(503, b"Busy")
+_STORE_DOWN = WebhookResponse(503, b"Dedupe store unavailable")
 
 #: Where the router finds its settings when not given them, as the client does its own.
 _SECRET_VAR = "WHATSAPP_APP_SECRET"
@@ -64,13 +69,17 @@ _Call = tuple[Callable[[Any], Awaitable[Any]], object, str]
 
 
 class _Update(NamedTuple):
-    """One update of a notification: its dedupe key (None: never deduped) and handler calls."""
+    """One update of a notification: its dedupe key (None: never deduped) and handler calls.
+
+    ``message`` is set for an inbound message, which a listener may take instead.
+    """
 
     key: tuple[str, ...] | None
     calls: list[_Call]
+    message: MessageEvent | None = None
 
 
-class WebhookRouter(HandlerRegistry):
+class WebhookRouter(FieldHandlers, Listening):
     """Receive Meta's webhooks and call your async handlers.
 
     It checks the ``X-Hub-Signature-256`` HMAC, parses the body into typed
@@ -114,6 +123,12 @@ class WebhookRouter(HandlerRegistry):
         handler_timeout: Seconds a handler may run before it is cancelled (and
             logged with the update's ids); None lets it run. Without it a hung
             handler keeps its slot forever.
+        dedupe_store: A durable store (:class:`SQLiteDedupeStore`,
+            :class:`RedisDedupeStore`, or yours) that :meth:`handle` claims
+            each update's key in, after the in-memory LRU: redeliveries are
+            dropped across restarts and, with Redis, across processes. If it
+            fails, the POST is answered 503 (Meta redelivers). :meth:`dispatch`
+            uses the LRU only. The router does not close it.
 
     Attributes:
         client: The client replies go through; may be set after construction
@@ -136,6 +151,7 @@ class WebhookRouter(HandlerRegistry):
         max_concurrency: int | None = None,
         max_backlog: int | None = None,
         handler_timeout: float | None = None,
+        dedupe_store: DedupeStore | None = None,
     ) -> None:
         from_env = app_secret is None
         # Read straight into the parser, never into a local of its own: error
@@ -165,6 +181,7 @@ class WebhookRouter(HandlerRegistry):
         self.client = client
         self.max_body_size = max_body_size
         self._seen = RecentKeys(dedupe_size)
+        self.dedupe_store = dedupe_store
         self._tasks = HandlerTasks(max_concurrency, max_backlog, handler_timeout)
         self._closed = False
 
@@ -235,8 +252,25 @@ class WebhookRouter(HandlerRegistry):
         if not self._tasks.can_take(sum(len(u.calls) for u in updates)):
             log.warning("webhook answered 503: the handler backlog is full")
             return _BUSY
+        if self.dedupe_store is not None:
+            try:
+                updates = await self._claim(self.dedupe_store, updates)
+            except Exception as exc:  # any store failure: let Meta redeliver
+                log.warning("webhook answered 503: the dedupe store failed (%s)",
+                            type(exc).__name__)
+                return _STORE_DOWN
         self._start(updates)
         return _OK
+
+    @staticmethod
+    async def _claim(store: DedupeStore, updates: list[_Update]) -> list[_Update]:
+        keyed = [u for u in updates if u.key is not None]
+        fresh = await store.claim([":".join(u.key) for u in keyed if u.key is not None])
+        dropped = {id(u) for u, new in zip(keyed, fresh, strict=True) if not new}
+        for update in keyed:
+            if id(update) in dropped and update.key is not None:
+                log.debug("dropped update %s, already in the dedupe store", update.key[1])
+        return [u for u in updates if id(u) not in dropped]
 
     # ------------------------------------------------------------- dispatch
 
@@ -264,6 +298,8 @@ class WebhookRouter(HandlerRegistry):
             if update.key is not None and not self._seen.add(update.key):
                 log.debug("dropped redelivered update %s", update.key[1])
                 continue
+            if update.message is not None and self._offer(update.message):
+                continue
             for handler, event, what in update.calls:
                 spawn(handler, event, what)
                 started += 1
@@ -276,11 +312,11 @@ class WebhookRouter(HandlerRegistry):
                 if isinstance(change, MessagesChange):
                     self._plan_value(change.value, entry.id, updates)
                     continue
-                event = ChangeEvent(change, entry.id)
+                event = EVENT_FOR_FIELD.get(change.field, ChangeEvent)(change, entry.id)
                 what = f"change {change.field}"
                 calls: list[_Call] = [(route.handler, event, what)
                                       for route in self._change_routes
-                                      if route.accepts(change.field)]
+                                      if route.accepts_change(change)]
                 updates.append(_Update(None, calls))
         return updates
 
@@ -299,14 +335,15 @@ class WebhookRouter(HandlerRegistry):
                 name=contact.name if contact else None,
                 identity_key_hash=contact.identity_key_hash if contact else None,
             )
-            event = MessageEvent(value, waba_id, client, message=message, sender=sender)
+            event = EVENT_FOR_KIND.get(message.kind, MessageEvent)(
+                value, waba_id, client, message=message, sender=sender)
             what = f"{message.kind} message {message.id}"
             calls: list[_Call] = []
             for route in self._message_routes:
                 matched = route.event_for(event)
                 if matched is not None:
                     calls.append((route.handler, matched, what))
-            updates.append(_Update(key, calls))
+            updates.append(_Update(key, calls, event))
         for status in value.statuses:
             s_key = ("s", status.id, status.status)
             if s_key in seen:

@@ -8,7 +8,7 @@ unknown message type into :class:`UnknownMessage` and an unknown ``field``
 into :class:`UnknownChange` instead of failing the whole body.
 
 Timestamps stay strings as on the wire (``timestamp``); the ``time``
-properties give timezone-aware UTC datetimes. Unknown fields are ignored.
+properties give timezone-aware UTC datetimes.
 
 Import from here; the private modules hold one part each:
 
@@ -21,21 +21,99 @@ Import from here; the private modules hold one part each:
 - ``_statuses``: its status updates of sent messages;
 - ``_unknown``: what the parser keeps of a message type or field it does not know.
 
-A new field family (``message_template_status_update``, ``account_update``,
-...) gets its own module with its value and change Structs, joins the
-``Change`` union in ``_envelope`` and is taught to
-:func:`~whatsapp_async.webhooks.parse_notification`.
+- ``_contacts``: the users a value names (``contacts``);
+- ``_templates``, ``_account``, ``_phone_numbers``, ``_users``, ``_groups``,
+  ``_calls``, ``_echoes``, ``_coexistence``: the other field families, each
+  with its value and change Structs.
+
+Every Struct refuses keys it does not model, and the parser puts them in the
+change's ``unmodelled`` mapping instead (see ``parse_notification``): nothing
+Meta sends is dropped. A new field family gets its own module with its value
+and change Structs, joins ``KnownChange`` and ``CHANGE_TYPES`` in
+``_envelope``, and the parser picks it up from there.
 """
 
+from ._account import (
+    AccountAlertInfo,
+    AccountAlertsChange,
+    AccountAlertsValue,
+    AccountReviewChange,
+    AccountReviewValue,
+    AccountUpdateChange,
+    AccountUpdateValue,
+    AuthInternationalRateEligibility,
+    BanInfo,
+    BusinessCapabilityChange,
+    BusinessCapabilityValue,
+    DisconnectionInfo,
+    ExceptionCountry,
+    PartnerClientCertificationInfo,
+    PartnerSolutionsChange,
+    PartnerSolutionsValue,
+    PaymentConfigurationChange,
+    PaymentConfigurationValue,
+    RestrictionInfo,
+    SecurityChange,
+    SecurityValue,
+    ViolationInfo,
+    VolumeTierInfo,
+    WabaInfo,
+)
+from ._calls import (
+    Call,
+    CallsChange,
+    CallSession,
+    CallsValue,
+)
+from ._coexistence import (
+    AutomaticEvent,
+    AutomaticEventsChange,
+    AutomaticEventsValue,
+    HistoryChange,
+    HistoryChunk,
+    HistoryChunkMetadata,
+    HistoryThread,
+    HistoryValue,
+    SmbAppStateSyncChange,
+    SmbAppStateSyncValue,
+    StateSyncContact,
+    StateSyncEntry,
+    StateSyncMetadata,
+)
 from ._common import (
     ErrorData,
     ErrorInfo,
     Metadata,
+    Unmodelled,
+)
+from ._common import _ChangeBase as _ChangeBase
+from ._contacts import (
+    Contact,
+    Profile,
+)
+from ._echoes import (
+    MessageEcho,
+    MessageEchoesChange,
+    MessageEchoesValue,
+    SmbMessageEchoesChange,
 )
 from ._envelope import (
+    CHANGE_TYPES,
     Change,
     Entry,
+    KnownChange,
     Notification,
+)
+from ._groups import (
+    GroupLifecycleChange,
+    GroupParticipant,
+    GroupParticipantsChange,
+    GroupProfilePicture,
+    GroupSettingsChange,
+    GroupStatusChange,
+    GroupsValue,
+    GroupTextSetting,
+    GroupUpdate,
 )
 from ._inbound import (
     MESSAGE_KINDS,
@@ -44,6 +122,7 @@ from ._inbound import (
     ContactsMessage,
     Context,
     DocumentMessage,
+    EditMessage,
     ImageMessage,
     InteractiveMessage,
     KnownMessage,
@@ -52,6 +131,8 @@ from ._inbound import (
     ReactionMessage,
     Referral,
     ReferredProduct,
+    RequestWelcomeMessage,
+    RevokeMessage,
     StickerMessage,
     SystemMessage,
     TextMessage,
@@ -63,6 +144,7 @@ from ._message_contents import (
     AudioContent,
     ButtonContent,
     ButtonReply,
+    CallPermissionReply,
     ContactAddress,
     ContactCard,
     ContactEmail,
@@ -71,6 +153,9 @@ from ._message_contents import (
     ContactPhone,
     ContactUrl,
     DocumentContent,
+    EditContent,
+    EditedMessage,
+    Identity,
     ImageContent,
     InteractiveContent,
     ListReply,
@@ -80,6 +165,7 @@ from ._message_contents import (
     OrderContent,
     ProductItem,
     ReactionContent,
+    RevokeContent,
     StickerContent,
     SystemContent,
     TextContent,
@@ -87,33 +173,80 @@ from ._message_contents import (
     VideoContent,
 )
 from ._messages_field import (
-    Contact,
     InboundMessage,
     MessagesChange,
     MessagesValue,
-    Profile,
 )
 
-# Private, but importable from here before the split (the parser builds on it).
+# Private, but importable from here (the parser builds on it).
 from ._messages_field import _ValueBase as _ValueBase
+from ._phone_numbers import (
+    PhoneNumberNameChange,
+    PhoneNumberNameValue,
+    PhoneNumberQualityChange,
+    PhoneNumberQualityValue,
+)
 from ._statuses import (
     Conversation,
     ConversationOrigin,
     Pricing,
     Status,
 )
+from ._templates import (
+    TemplateButton,
+    TemplateCategoryChange,
+    TemplateCategoryValue,
+    TemplateComponentsChange,
+    TemplateComponentsValue,
+    TemplateDisableInfo,
+    TemplateOtherInfo,
+    TemplateQualityChange,
+    TemplateQualityValue,
+    TemplateRejectionInfo,
+    TemplateStatusChange,
+    TemplateStatusValue,
+)
 from ._unknown import (
     UnknownChange,
     UnknownMessage,
 )
+from ._users import (
+    UserIdChange,
+    UserIds,
+    UserIdUpdate,
+    UserIdUpdateValue,
+    UserPreference,
+    UserPreferencesChange,
+    UserPreferencesValue,
+)
 
 __all__ = [
+    "CHANGE_TYPES",
     "MESSAGE_KINDS",
+    "AccountAlertInfo",
+    "AccountAlertsChange",
+    "AccountAlertsValue",
+    "AccountReviewChange",
+    "AccountReviewValue",
+    "AccountUpdateChange",
+    "AccountUpdateValue",
     "AudioContent",
     "AudioMessage",
+    "AuthInternationalRateEligibility",
+    "AutomaticEvent",
+    "AutomaticEventsChange",
+    "AutomaticEventsValue",
+    "BanInfo",
+    "BusinessCapabilityChange",
+    "BusinessCapabilityValue",
     "ButtonContent",
     "ButtonMessage",
     "ButtonReply",
+    "Call",
+    "CallPermissionReply",
+    "CallSession",
+    "CallsChange",
+    "CallsValue",
     "Change",
     "Contact",
     "ContactAddress",
@@ -127,21 +260,45 @@ __all__ = [
     "Context",
     "Conversation",
     "ConversationOrigin",
+    "DisconnectionInfo",
     "DocumentContent",
     "DocumentMessage",
+    "EditContent",
+    "EditMessage",
+    "EditedMessage",
     "Entry",
     "ErrorData",
     "ErrorInfo",
+    "ExceptionCountry",
+    "GroupLifecycleChange",
+    "GroupParticipant",
+    "GroupParticipantsChange",
+    "GroupProfilePicture",
+    "GroupSettingsChange",
+    "GroupStatusChange",
+    "GroupTextSetting",
+    "GroupUpdate",
+    "GroupsValue",
+    "HistoryChange",
+    "HistoryChunk",
+    "HistoryChunkMetadata",
+    "HistoryThread",
+    "HistoryValue",
+    "Identity",
     "ImageContent",
     "ImageMessage",
     "InboundMessage",
     "InteractiveContent",
     "InteractiveMessage",
+    "KnownChange",
     "KnownMessage",
     "ListReply",
     "LocationContent",
     "LocationMessage",
     "MediaContent",
+    "MessageEcho",
+    "MessageEchoesChange",
+    "MessageEchoesValue",
     "MessagesChange",
     "MessagesValue",
     "Metadata",
@@ -149,6 +306,15 @@ __all__ = [
     "Notification",
     "OrderContent",
     "OrderMessage",
+    "PartnerClientCertificationInfo",
+    "PartnerSolutionsChange",
+    "PartnerSolutionsValue",
+    "PaymentConfigurationChange",
+    "PaymentConfigurationValue",
+    "PhoneNumberNameChange",
+    "PhoneNumberNameValue",
+    "PhoneNumberQualityChange",
+    "PhoneNumberQualityValue",
     "Pricing",
     "ProductItem",
     "Profile",
@@ -156,18 +322,53 @@ __all__ = [
     "ReactionMessage",
     "Referral",
     "ReferredProduct",
+    "RequestWelcomeMessage",
+    "RestrictionInfo",
+    "RevokeContent",
+    "RevokeMessage",
+    "SecurityChange",
+    "SecurityValue",
+    "SmbAppStateSyncChange",
+    "SmbAppStateSyncValue",
+    "SmbMessageEchoesChange",
+    "StateSyncContact",
+    "StateSyncEntry",
+    "StateSyncMetadata",
     "Status",
     "StickerContent",
     "StickerMessage",
     "SystemContent",
     "SystemMessage",
+    "TemplateButton",
+    "TemplateCategoryChange",
+    "TemplateCategoryValue",
+    "TemplateComponentsChange",
+    "TemplateComponentsValue",
+    "TemplateDisableInfo",
+    "TemplateOtherInfo",
+    "TemplateQualityChange",
+    "TemplateQualityValue",
+    "TemplateRejectionInfo",
+    "TemplateStatusChange",
+    "TemplateStatusValue",
     "TextContent",
     "TextMessage",
     "UnknownChange",
     "UnknownMessage",
+    "Unmodelled",
     "UnsupportedContent",
     "UnsupportedMessage",
+    "UserIdChange",
+    "UserIdUpdate",
+    "UserIdUpdateValue",
+    "UserIds",
+    "UserPreference",
+    "UserPreferencesChange",
+    "UserPreferencesValue",
     "VideoContent",
     "VideoMessage",
+    "ViolationInfo",
+    "VolumeTierInfo",
+    "WabaInfo",
     "WelcomeMessage",
 ]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 import msgspec
 
-__all__ = ["ErrorData", "ErrorInfo", "Metadata"]
+__all__ = ["ErrorData", "ErrorInfo", "Metadata", "Unmodelled"]
+
+Unmodelled = dict[str, Any]
+"""JSON path (``messages[0].text.new_key``) -> the value of a key no Struct models."""
 
 
-def _to_datetime(timestamp: str, field: str) -> datetime:
+def _to_datetime(timestamp: str | int, field: str) -> datetime:
     """Unix seconds as a string (the wire form) -> aware UTC datetime."""
     try:
         return datetime.fromtimestamp(int(timestamp), tz=timezone.utc)
@@ -17,11 +21,24 @@ def _to_datetime(timestamp: str, field: str) -> datetime:
         # Imported here: the webhooks package imports this module at load time.
         from ...webhooks import InvalidPayloadError
 
-        raise InvalidPayloadError(f"{field} is not a Unix timestamp: {timestamp[:40]!r}") from None
+        text = str(timestamp)[:40]
+        raise InvalidPayloadError(f"{field} is not a Unix timestamp: {text!r}") from None
 
 
-class _Wire(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    """Common config: immutable, keyword-only, unknown fields ignored."""
+class _Wire(
+    msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True,
+    gc=False,
+):
+    """Common config: immutable, keyword-only, unknown keys refused.
+
+    Refusing unknown keys is what keeps parsing lossless and fast: a body
+    that fits the Structs exactly decodes in one pass, and one with a key
+    this library does not model fails that pass, so the parser takes its
+    slower path that puts each such key into the change's ``unmodelled``.
+    ``gc=False``: the Structs form trees, never cycles, and leaving them out
+    of the garbage collector's tracking keeps a 1,000-update batch from
+    triggering collections while it decodes.
+    """
 
 
 class ErrorData(_Wire, frozen=True, kw_only=True):
@@ -58,3 +75,17 @@ class Metadata(_Wire, frozen=True, kw_only=True):
 
     phone_number_id: str
     display_phone_number: str | None = None
+
+
+class _ChangeBase(_Wire, frozen=True, kw_only=True):
+    """What every typed change has besides its ``value``.
+
+    Attributes:
+        field: The change's ``field``.
+        unmodelled: Every key of the value this library has no Struct field
+            for, by JSON path inside the value (``"messages[0].text.new_key"``)
+            -> its decoded JSON value. Empty in the usual case.
+    """
+
+    field: str
+    unmodelled: Unmodelled = msgspec.field(default_factory=dict)

@@ -18,13 +18,18 @@ from ._common import ErrorInfo, _to_datetime, _Wire
 from ._message_contents import (
     AudioContent,
     ButtonContent,
+    ButtonReply,
     ContactCard,
     DocumentContent,
+    EditContent,
+    Identity,
     ImageContent,
     InteractiveContent,
+    ListReply,
     LocationContent,
     OrderContent,
     ReactionContent,
+    RevokeContent,
     StickerContent,
     SystemContent,
     TextContent,
@@ -39,6 +44,7 @@ __all__ = [
     "ContactsMessage",
     "Context",
     "DocumentMessage",
+    "EditMessage",
     "ImageMessage",
     "InteractiveMessage",
     "KnownMessage",
@@ -47,6 +53,8 @@ __all__ = [
     "ReactionMessage",
     "Referral",
     "ReferredProduct",
+    "RequestWelcomeMessage",
+    "RevokeMessage",
     "StickerMessage",
     "SystemMessage",
     "TextMessage",
@@ -116,6 +124,11 @@ class _Message(_Wire, tag_field="type", frozen=True, kw_only=True):
         context: Reply, forward or product-inquiry context.
         referral: Click-to-WhatsApp ad the conversation started from.
         errors: Problems with the message (e.g. 131051 on unsupported ones).
+        group_id: The group the message was posted in (group messages only).
+        from_user_id: The sender's business-scoped user id (BSUID).
+        from_parent_user_id: The sender's parent BSUID (managed businesses).
+        from_logical_id: The sender's logical id, when Meta sends one.
+        identity: The sender's identity key, when the identity check is on.
     """
 
     #: The ``type`` this class stands for; ``"unknown"`` for UnknownMessage.
@@ -127,6 +140,11 @@ class _Message(_Wire, tag_field="type", frozen=True, kw_only=True):
     context: Context | None = None
     referral: Referral | None = None
     errors: tuple[ErrorInfo, ...] = ()
+    group_id: str | None = None
+    from_user_id: str | None = None
+    from_parent_user_id: str | None = None
+    from_logical_id: str | None = None
+    identity: Identity | None = None
 
     @property
     def type(self) -> str:
@@ -199,7 +217,17 @@ class InteractiveMessage(_Message, tag="interactive", frozen=True, kw_only=True)
     """A reply to an interactive message: button, list row or Flow."""
 
     kind: ClassVar[str] = "interactive"
-    interactive: InteractiveContent
+    interactive: InteractiveContent = msgspec.field(default_factory=InteractiveContent)
+
+    @property
+    def button_reply(self) -> ButtonReply | None:
+        """The tapped reply button, if this is a ``button_reply``."""
+        return self.interactive.button_reply
+
+    @property
+    def list_reply(self) -> ListReply | None:
+        """The chosen list row, if this is a ``list_reply``."""
+        return self.interactive.list_reply
 
 
 class ButtonMessage(_Message, tag="button", frozen=True, kw_only=True):
@@ -237,6 +265,26 @@ class UnsupportedMessage(_Message, tag="unsupported", frozen=True, kw_only=True)
     unsupported: UnsupportedContent | None = None
 
 
+class RevokeMessage(_Message, tag="revoke", frozen=True, kw_only=True):
+    """The user deleted one of their messages (``revoke.original_message_id``)."""
+
+    kind: ClassVar[str] = "revoke"
+    revoke: RevokeContent
+
+
+class EditMessage(_Message, tag="edit", frozen=True, kw_only=True):
+    """The user edited one of their messages; ``edit.message`` is the new version."""
+
+    kind: ClassVar[str] = "edit"
+    edit: EditContent
+
+
+class RequestWelcomeMessage(_Message, tag="request_welcome", frozen=True, kw_only=True):
+    """The user opened a chat for the first time and asks for a welcome message."""
+
+    kind: ClassVar[str] = "request_welcome"
+
+
 class _LegacyUnknownMessage(UnsupportedMessage, tag="unknown", frozen=True, kw_only=True):
     """Older API versions called unsupported messages ``type: "unknown"``."""
 
@@ -256,6 +304,9 @@ KnownMessage: TypeAlias = (
     | OrderMessage
     | SystemMessage
     | UnsupportedMessage
+    | RevokeMessage
+    | EditMessage
+    | RequestWelcomeMessage
     | _LegacyUnknownMessage
 )
 """Every message class the decoder knows, as a tagged union on ``type``."""
@@ -265,5 +316,6 @@ MESSAGE_KINDS: frozenset[str] = frozenset(
     {
         "text", "image", "audio", "video", "document", "sticker", "location", "contacts",
         "interactive", "button", "reaction", "order", "system", "unsupported", "unknown",
+        "revoke", "edit", "request_welcome",
     }
 )

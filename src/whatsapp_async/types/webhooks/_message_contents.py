@@ -16,6 +16,7 @@ __all__ = [
     "AudioContent",
     "ButtonContent",
     "ButtonReply",
+    "CallPermissionReply",
     "ContactAddress",
     "ContactCard",
     "ContactEmail",
@@ -24,6 +25,9 @@ __all__ = [
     "ContactPhone",
     "ContactUrl",
     "DocumentContent",
+    "EditContent",
+    "EditedMessage",
+    "Identity",
     "ImageContent",
     "InteractiveContent",
     "ListReply",
@@ -33,6 +37,7 @@ __all__ = [
     "OrderContent",
     "ProductItem",
     "ReactionContent",
+    "RevokeContent",
     "StickerContent",
     "SystemContent",
     "TextContent",
@@ -220,23 +225,43 @@ class NfmReply(_Wire, frozen=True, kw_only=True):
             raise InvalidPayloadError(f"nfm_reply.response_json: {exc}") from None
 
 
+class CallPermissionReply(_Wire, frozen=True, kw_only=True):
+    """The user's answer to a call permission request (``call_permission_reply``).
+
+    Attributes:
+        response: ``"accept"`` or ``"reject"``.
+        is_permanent: Whether the permission has no expiry.
+        expiration_timestamp: Unix seconds when a temporary permission ends.
+        response_source: ``"user_action"`` or ``"automatic"``.
+    """
+
+    response: str | None = None
+    is_permanent: bool | None = None
+    expiration_timestamp: int | str | None = None
+    response_source: str | None = None
+
+
 class InteractiveContent(_Wire, frozen=True, kw_only=True):
     """``interactive`` of an interactive reply.
 
     ``type`` says which of the reply fields is set (``button_reply``,
-    ``list_reply`` or ``nfm_reply``); other types keep the fields empty
-    rather than failing.
+    ``list_reply``, ``nfm_reply`` or ``call_permission_reply``); other types
+    keep the fields empty rather than failing. Meta sometimes sends an
+    interactive message without its body next to a value-level error: then
+    ``type`` is empty and every reply is None.
     """
 
-    type: str
+    type: str = ""
     button_reply: ButtonReply | None = None
     list_reply: ListReply | None = None
     nfm_reply: NfmReply | None = None
+    call_permission_reply: CallPermissionReply | None = None
 
     @property
-    def reply(self) -> ButtonReply | ListReply | NfmReply | None:
+    def reply(self) -> ButtonReply | ListReply | NfmReply | CallPermissionReply | None:
         """Whichever reply object the message carries."""
-        return self.button_reply or self.list_reply or self.nfm_reply
+        return (self.button_reply or self.list_reply or self.nfm_reply
+                or self.call_permission_reply)
 
 
 class ButtonContent(_Wire, frozen=True, kw_only=True):
@@ -259,7 +284,11 @@ class ReactionContent(_Wire, frozen=True, kw_only=True):
 
 
 class ProductItem(_Wire, frozen=True, kw_only=True):
-    """One line of an order."""
+    """One line of an order.
+
+    Meta sends ``quantity`` and ``item_price`` as numbers in some payloads
+    and as numeric strings in others; both decode to numbers here.
+    """
 
     product_retailer_id: str
     quantity: int
@@ -283,6 +312,48 @@ class SystemContent(_Wire, frozen=True, kw_only=True):
     wa_id: str | None = None
     customer: str | None = None
     identity: str | None = None
+    user_id: str | None = None
+    parent_user_id: str | None = None
+
+
+class Identity(_Wire, frozen=True, kw_only=True):
+    """``identity`` of a message when the identity-change check is on.
+
+    Attributes:
+        acknowledged: Whether the business acknowledged the new identity.
+        created_timestamp: When the identity was created (Unix, as sent).
+        hash: The identity key hash.
+    """
+
+    acknowledged: bool | None = None
+    created_timestamp: int | str | None = None
+    hash: str | None = None
+
+
+class RevokeContent(_Wire, frozen=True, kw_only=True):
+    """``revoke``: the user deleted a message they sent ("delete for everyone")."""
+
+    original_message_id: str
+
+
+class EditedMessage(_Wire, frozen=True, kw_only=True):
+    """The new content of an edited message: ``type`` names which field is set."""
+
+    type: str = ""
+    text: TextContent | None = None
+    image: ImageContent | None = None
+    video: VideoContent | None = None
+    document: DocumentContent | None = None
+    audio: AudioContent | None = None
+    sticker: StickerContent | None = None
+    caption: str | None = None
+
+
+class EditContent(_Wire, frozen=True, kw_only=True):
+    """``edit``: the user edited a message; ``message`` is the edited version."""
+
+    original_message_id: str
+    message: EditedMessage | None = None
 
 
 class UnsupportedContent(_Wire, frozen=True, kw_only=True):

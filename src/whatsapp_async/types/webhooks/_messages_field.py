@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from ._common import ErrorInfo, Metadata, _Wire
+from ._calls import Call
+from ._common import ErrorInfo, Metadata, _ChangeBase, _Wire
+from ._contacts import Contact, Profile
+from ._echoes import MessageEcho
 from ._inbound import KnownMessage
 from ._statuses import Status
 from ._unknown import UnknownMessage
@@ -19,31 +22,6 @@ InboundMessage: TypeAlias = KnownMessage | UnknownMessage
 """Any entry of ``MessagesValue.messages``."""
 
 
-class Profile(_Wire, frozen=True, kw_only=True):
-    """The user's WhatsApp profile as the business sees it."""
-
-    name: str | None = None
-
-
-class Contact(_Wire, frozen=True, kw_only=True):
-    """A sender entry of ``value.contacts`` (absent for system messages).
-
-    Attributes:
-        wa_id: The user's WhatsApp id; may differ from the message's ``from``.
-        profile: Profile with the display ``name``.
-        identity_key_hash: Present when the identity-change check is on.
-    """
-
-    wa_id: str | None = None
-    profile: Profile | None = None
-    identity_key_hash: str | None = None
-
-    @property
-    def name(self) -> str | None:
-        """The profile name, if any."""
-        return self.profile.name if self.profile is not None else None
-
-
 class _ValueBase(_Wire, frozen=True, kw_only=True):
     """The value's fields but ``messages``, whose type the parser's decoders vary."""
 
@@ -52,6 +30,8 @@ class _ValueBase(_Wire, frozen=True, kw_only=True):
     contacts: tuple[Contact, ...] = ()
     statuses: tuple[Status, ...] = ()
     errors: tuple[ErrorInfo, ...] = ()
+    calls: tuple[Call, ...] = ()
+    message_echoes: tuple[MessageEcho, ...] = ()
 
 
 class MessagesValue(_ValueBase, frozen=True, kw_only=True):
@@ -64,6 +44,9 @@ class MessagesValue(_ValueBase, frozen=True, kw_only=True):
         messages: Inbound messages.
         statuses: Status updates of messages the business sent.
         errors: Account- or app-level errors not tied to a message.
+        calls: Call events, when they arrive inside a ``messages`` change.
+        message_echoes: Messages the business sent from another app, when
+            they arrive inside a ``messages`` change.
     """
 
     messages: tuple[InboundMessage, ...] = ()
@@ -80,9 +63,8 @@ class MessagesValue(_ValueBase, frozen=True, kw_only=True):
         return self.contacts[0] if len(self.contacts) == 1 else None
 
 
-class MessagesChange(_Wire, frozen=True, kw_only=True):
+class MessagesChange(_ChangeBase, frozen=True, kw_only=True):
     """A change with ``field: "messages"``: messages, statuses and errors."""
 
-    field: str
     value: MessagesValue
 

@@ -63,6 +63,9 @@ class Status(_Wire, frozen=True, kw_only=True):
         conversation: Conversation billing block (v23 and older).
         pricing: Pricing block (on ``sent`` and on one of delivered/read).
         errors: Why the message failed, on ``failed``.
+        type: ``"call"`` on the status of a call; absent for messages.
+        recipient_user_id: The recipient's business-scoped user id (BSUID).
+        parent_recipient_user_id: The recipient's parent BSUID.
     """
 
     id: str
@@ -77,6 +80,9 @@ class Status(_Wire, frozen=True, kw_only=True):
     conversation: Conversation | None = None
     pricing: Pricing | None = None
     errors: tuple[ErrorInfo, ...] = ()
+    type: str | None = None
+    recipient_user_id: str | None = None
+    parent_recipient_user_id: str | None = None
 
     @property
     def time(self) -> datetime:

@@ -49,10 +49,17 @@ class UnknownMessage(_Wire, frozen=True, kw_only=True):
 
 
 class UnknownChange(_Wire, frozen=True, kw_only=True):
-    """A change of another ``field`` (``account_update``, ``message_template_status_update``,
-    ``group_*``, ...). ``value`` is the raw JSON; decode it into your own Struct with
-    ``msgspec.json.decode(change.value, type=...)``."""
+    """A change of a ``field`` Meta has not documented (or, with ``reason`` set, a
+    documented one whose value did not fit its shape). ``value`` is the raw JSON;
+    decode it into your own Struct with ``msgspec.json.decode(change.value, type=...)``.
+
+    Attributes:
+        field: The change's ``field``.
+        value: The value exactly as received.
+        reason: Empty for an undocumented field; else why the typed decode failed.
+    """
 
     field: str
     value: msgspec.Raw
+    reason: str = ""
 
