@@ -28,6 +28,7 @@ from yarl import URL
 
 from . import _codec
 from ._error_answers import error_from_response
+from ._slots import Slots
 from ._version import __version__
 from .errors import (
     MAY_HAVE_BEEN_SENT,
@@ -270,6 +271,8 @@ class Transport:
         self._json_headers = AuthHeaders({**self._auth_headers, "Content-Type": JSON_TYPE})
         self._targets: dict[tuple[str, ...], tuple[str, URL]] = {}
         self._decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
+        # Only a pool of our own: a borrowed session's limits are its owner's.
+        self._slots = Slots(max_connections) if session is None else None
 
     @property
     def closed(self) -> bool:
@@ -297,6 +300,26 @@ class Transport:
             self._targets.clear()  # one-off paths (media ids) must not pile up
         target = self._targets[segments] = (path, URL(self.base_url + path))
         return target
+
+    async def _wait_for_slot(
+        self, slots: Slots, options: RequestOptions, method: str, path: str,
+        to_close: list[IO[bytes]] | None,
+    ) -> None:
+        """Wait for a place in the pool, within the time aiohttp would give a connection."""
+        try:
+            await asyncio.wait_for(slots.wait(), min(options.connect_timeout, options.timeout))
+        except asyncio.TimeoutError:
+            for handle in to_close or ():
+                handle.close()
+            failure = ConnectError(
+                f"{method} {path}: could not connect: no free connection within "
+                f"{min(options.connect_timeout, options.timeout):g}s "
+                f"(all {self._max_connections} in use)",
+                method=method, path=path,
+            )
+        else:
+            return
+        raise failure  # outside the except block, as transport_failure's are
 
     async def open(self) -> None:
         """Create the pool now (it is otherwise created on first use)."""
@@ -326,6 +349,7 @@ class Transport:
         targets = self._targets
         json_headers = self._json_headers
         encode = _codec.encoder.encode
+        slots = self._slots
 
         async def exchange(attempt: Attempt) -> Answer:
             """One HTTP exchange and its debug line: the innermost step of the chain."""
@@ -358,6 +382,11 @@ class Transport:
                 else:
                     data = None
                 headers = self._auth_headers
+            if slots is not None:
+                if slots.free > 0:
+                    slots.free -= 1
+                else:
+                    await self._wait_for_slot(slots, options, method, path, to_close)
             try:
                 async with session.request(
                     method, url, data=data, params=request.params,
@@ -383,6 +412,11 @@ class Transport:
                         await apply_pacing_rules(throttle, number, answer)
                 return answer
             finally:
+                if slots is not None:
+                    if slots.waiters:
+                        slots.release()
+                    else:
+                        slots.free += 1
                 if to_close is not None:
                     for handle in to_close:
                         handle.close()
