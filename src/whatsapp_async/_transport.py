@@ -29,6 +29,7 @@ from yarl import URL
 from . import _codec
 from ._error_answers import error_from_response
 from ._slots import Slots
+from ._usage import APP_USAGE, BUSINESS_USAGE
 from ._version import __version__
 from .errors import (
     MAY_HAVE_BEEN_SENT,
@@ -46,7 +47,7 @@ from .errors import (
 from .middleware import Answer, Attempt, CallNext, Middleware, pipeline
 from .request import APIRequest, FilePart, Multipart, check_segment
 from .retry import RetryPolicy
-from .throttle import Throttle, apply_pacing_rules, observer_for
+from .throttle import Throttle, apply_pacing_rules, observer_for, usage_hook
 
 __all__ = [
     "FilePart", "Multipart", "RequestOptions", "Transport", "check_segment", "resolve_base_url",
@@ -345,6 +346,7 @@ class Transport:
         observe = observer_for(throttle)
         nowait = getattr(throttle, "acquire_nowait", None)
         acquire_nowait: Callable[[str], bool] | None = nowait if callable(nowait) else None
+        note_usage = usage_hook(throttle)
         debug = functools.partial(log.isEnabledFor, logging.DEBUG)
         targets = self._targets
         json_headers = self._json_headers
@@ -406,6 +408,12 @@ class Transport:
                 failure = transport_failure(exc, method, path, timeout=options.timeout)
             else:
                 if number is not None:  # the throttle step's second half: what it said
+                    if note_usage is not None:
+                        answered = answer.headers
+                        business = answered.get(BUSINESS_USAGE)
+                        app = answered.get(APP_USAGE)
+                        if business is not None or app is not None:
+                            note_usage(number, business, app)
                     if observe is not None:
                         await observe(number, answer)
                     elif answer.status >= 400:

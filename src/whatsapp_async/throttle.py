@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ._bucket import Bucket
+from ._usage import read_usage
 
 if TYPE_CHECKING:
     from ._redis_throttle import RedisThrottle as RedisThrottle
@@ -99,6 +100,19 @@ def observer_for(throttle: Throttle) -> Observer | None:
     return own if callable(own) else None
 
 
+UsageHook = Callable[[str, "str | None", "str | None"], None]
+
+
+def usage_hook(throttle: Throttle) -> UsageHook | None:
+    """The throttle's ``note_usage(phone_number_id, business, app)``, if it has one.
+
+    The client calls it with the usage headers of each answer to a send
+    that carries them (see :meth:`LocalThrottle.note_usage`).
+    """
+    own = getattr(throttle, "note_usage", None)
+    return own if callable(own) else None
+
+
 def check_rates(
     rate: float, *, burst: float | None = None, rates: Mapping[str, float] | None = None
 ) -> None:
@@ -125,6 +139,13 @@ class _Bucket:
     # when the last counted 130429 event began, and when its pause ends
     event_at: float = field(default=-1e18)
     pause_until: float = field(default=-1e18)
+    # the rate the usage headers allow (inf: no limit), and the headers it came from
+    usage_cap: float = field(default=float("inf"))
+    usage_seen: tuple[str | None, str | None] = field(default=(None, None))
+
+    @property
+    def effective_rate(self) -> float:
+        return min(self.rate, self.usage_cap)
 
 
 class LocalThrottle:
@@ -148,6 +169,12 @@ class LocalThrottle:
         min_rate_fraction: Floor of the rate after repeated 130429s.
         recovery_interval: Seconds without a 130429 between recovery steps.
         max_pause: Longest pause after a 130429, in seconds.
+        usage_threshold: Share of the allowance (from the answers'
+            ``X-Business-Use-Case-Usage`` / ``X-App-Usage`` headers) above which
+            the number slows down: linearly, down to ``min_rate_fraction`` of
+            its rate at 100 %, so it eases off before Meta answers 130429. An
+            ``estimated_time_to_regain_access`` in the headers pauses it that
+            long (at most ``max_pause``). None reads no usage headers.
 
     Raises:
         ValueError: A rate or burst is not positive.
@@ -163,8 +190,12 @@ class LocalThrottle:
         min_rate_fraction: float = 0.1,
         recovery_interval: float = 5.0,
         max_pause: float = 30.0,
+        usage_threshold: float | None = 0.9,
     ) -> None:
         check_rates(rate, burst=burst, rates=rates)
+        if usage_threshold is not None and not 0 < usage_threshold < 1:
+            raise ValueError(f"usage_threshold must be between 0 and 1, got {usage_threshold!r}")
+        self._usage_threshold = usage_threshold
         self.rate = float(rate)
         self._burst = burst
         self._rates = {k: float(v) for k, v in (rates or {}).items()}
@@ -183,7 +214,7 @@ class LocalThrottle:
     def rate_for(self, phone_number_id: str) -> float:
         """The rate now applied to ``phone_number_id`` (lower than configured after a 130429)."""
         bucket = self._buckets.get(phone_number_id)
-        return bucket.rate if bucket else self._rates.get(phone_number_id, self.rate)
+        return bucket.effective_rate if bucket else self._rates.get(phone_number_id, self.rate)
 
     async def set_rate(self, phone_number_id: str, rate: float) -> None:
         """Change the configured rate of one number (e.g. after a throughput upgrade).
@@ -246,6 +277,44 @@ class LocalThrottle:
         bucket.last_used = now
         await bucket.tokens.take(loop)
 
+    def note_usage(self, phone_number_id: str, business: str | None, app: str | None) -> None:
+        """Slow ``phone_number_id`` down as the usage headers of its answers near 100 %.
+
+        Called by the client with the ``X-Business-Use-Case-Usage`` and
+        ``X-App-Usage`` headers of each answer that has either. Repeated
+        header text costs a comparison: only a change is read.
+
+        Args:
+            phone_number_id: The number the request was sent from.
+            business: The ``X-Business-Use-Case-Usage`` header, if any.
+            app: The ``X-App-Usage`` header, if any.
+        """
+        bucket = self._buckets.get(phone_number_id)
+        seen = (business, app)
+        threshold = self._usage_threshold
+        if bucket is None or bucket.usage_seen == seen or threshold is None:
+            return
+        bucket.usage_seen = seen
+        usage = read_usage(business, app)
+        if usage is None:
+            return
+        share, regain = usage
+        floor = self._min_fraction
+        if share <= threshold:
+            cap = float("inf")
+        else:
+            over = min(1.0, (share - threshold) / (1.0 - threshold))
+            cap = bucket.base_rate * max(floor, 1.0 - over * (1.0 - floor))
+        hold = min(regain, self._max_pause)
+        if cap != bucket.usage_cap or hold > 0:
+            if cap < bucket.usage_cap:
+                log.info(
+                    "usage of number %s at %.0f%% of its allowance: rate now %.1f/s",
+                    phone_number_id, share * 100, min(bucket.rate, cap),
+                )
+            bucket.usage_cap = cap
+            self._retune(bucket, hold=hold)
+
     async def report_rate_limited(
         self, phone_number_id: str, retry_after: float | None = None
     ) -> None:
@@ -304,9 +373,8 @@ class LocalThrottle:
         # Senders already queued on the bucket slow down too. A pause is a
         # bucket filled past its brim: nothing comes out for `hold` seconds.
         loop = asyncio.get_running_loop()
-        bucket.tokens.retune(
-            bucket.rate, self._burst_for(bucket.rate), loop.time(), loop, hold=hold
-        )
+        rate = bucket.effective_rate
+        bucket.tokens.retune(rate, self._burst_for(rate), loop.time(), loop, hold=hold)
 
     def _sweep(self, now: float) -> None:
         if now < self._next_sweep:
