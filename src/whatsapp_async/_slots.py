@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
+from .errors import ConnectError
+
 
 class Slots:
     """``size`` places, handed over in arrival order.
@@ -49,3 +51,24 @@ class Slots:
                 waiter.set_result(None)
                 return
         self.free += 1
+
+
+async def wait_for_slot(
+    slots: Slots, timeout: float, method: str, path: str, pool_size: int
+) -> None:
+    """Wait for a place of ``slots`` within ``timeout``, as aiohttp waits for a connection.
+
+    Raises:
+        ConnectError: No place came free in time; nothing was sent.
+    """
+    try:
+        await asyncio.wait_for(slots.wait(), timeout)
+    except asyncio.TimeoutError:
+        failure = ConnectError(
+            f"{method} {path}: could not connect: no free connection within {timeout:g}s "
+            f"(all {pool_size} in use)",
+            method=method, path=path,
+        )
+    else:
+        return
+    raise failure  # outside the except block, as the transport's failures are

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import ipaddress
 import logging
-import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -27,15 +25,19 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from . import _codec
+from ._base_url import (
+    _API_VERSION,
+    DEFAULT_API_VERSION,
+    resolve_base_url,
+)
 from ._error_answers import error_from_response
-from ._slots import Slots
+from ._slots import Slots, wait_for_slot
 from ._usage import APP_USAGE, BUSINESS_USAGE
 from ._version import __version__
 from .errors import (
     MAY_HAVE_BEEN_SENT,
     APIError,
     ClientClosedError,
-    ConfigurationError,
     ConnectError,
     ConnectionLostError,
     RequestTimeout,
@@ -56,9 +58,7 @@ __all__ = [
 T = TypeVar("T")
 log = logging.getLogger("whatsapp_async")
 
-DEFAULT_HOST = "https://graph.facebook.com"
 _DOWNLOAD_PATH = "(media download)"  # the URL itself may carry signed query data
-DEFAULT_API_VERSION = "v21.0"
 USER_AGENT = f"whatsapp-async/{__version__}"
 JSON_TYPE = "application/json"
 
@@ -66,60 +66,7 @@ JSON_TYPE = "application/json"
 MEDIA_HOST_SUFFIXES = ("lookaside.fbsbx.com", ".fbcdn.net", ".whatsapp.net")
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_API_VERSION = re.compile(r"v\d+\.\d+")
 _TARGETS_MAX = 1024
-
-
-def is_loopback_host(host: str) -> bool:
-    """Whether ``host`` names this machine (localhost, 127.0.0.0/8, ::1)."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def resolve_base_url(base_url: str | None, api_version: str | None) -> str:
-    """Work out the full base URL (with version) and refuse unsafe ones.
-
-    Raises:
-        ConfigurationError: A malformed URL or version, plain ``http://`` to
-            a host that is not loopback, or a Meta Graph host without the
-            version at the end of the path.
-    """
-    if api_version is not None and not _API_VERSION.fullmatch(api_version):
-        raise ConfigurationError(f"api_version must look like 'v22.0', got {api_version!r}")
-    if base_url is None:
-        return f"{DEFAULT_HOST}/{api_version or DEFAULT_API_VERSION}"
-    if api_version is not None:
-        raise ConfigurationError(
-            "give either base_url (the full prefix, version included) or api_version, not both"
-        )
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise ConfigurationError("base_url must not carry a query, fragment or credentials")
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        raise ConfigurationError(
-            f"refusing plain http:// to {parts.hostname}: the access token would travel in "
-            "clear text (http is allowed only for loopback hosts)"
-        )
-    host = parts.hostname.lower()
-    last_segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
-    if (host == "facebook.com" or host.endswith(".facebook.com")) and not (
-        _API_VERSION.fullmatch(last_segment)
-    ):
-        # Meta answers an unversioned path with a puzzling "(#100) Unknown path
-        # components"; other hosts (the fake, Prism, a proxy) have their own layout.
-        raise ConfigurationError(
-            f"base_url {base_url!r} must end with the API version, e.g. "
-            f"'{parts.scheme}://{parts.netloc}/{DEFAULT_API_VERSION}' (or leave base_url out "
-            "and pass api_version=)"
-        )
-    return base_url.rstrip("/")
 
 
 def _unknown_path(error: APIError) -> bool:
@@ -302,26 +249,6 @@ class Transport:
         target = self._targets[segments] = (path, URL(self.base_url + path))
         return target
 
-    async def _wait_for_slot(
-        self, slots: Slots, options: RequestOptions, method: str, path: str,
-        to_close: list[IO[bytes]] | None,
-    ) -> None:
-        """Wait for a place in the pool, within the time aiohttp would give a connection."""
-        try:
-            await asyncio.wait_for(slots.wait(), min(options.connect_timeout, options.timeout))
-        except asyncio.TimeoutError:
-            for handle in to_close or ():
-                handle.close()
-            failure = ConnectError(
-                f"{method} {path}: could not connect: no free connection within "
-                f"{min(options.connect_timeout, options.timeout):g}s "
-                f"(all {self._max_connections} in use)",
-                method=method, path=path,
-            )
-        else:
-            return
-        raise failure  # outside the except block, as transport_failure's are
-
     async def open(self) -> None:
         """Create the pool now (it is otherwise created on first use)."""
         self._get_session()
@@ -388,7 +315,15 @@ class Transport:
                 if slots.free > 0:
                     slots.free -= 1
                 else:
-                    await self._wait_for_slot(slots, options, method, path, to_close)
+                    try:
+                        await wait_for_slot(
+                            slots, min(options.connect_timeout, options.timeout), method, path,
+                            self._max_connections,
+                        )
+                    except ConnectError:
+                        for handle in to_close or ():
+                            handle.close()
+                        raise
             try:
                 async with session.request(
                     method, url, data=data, params=request.params,
