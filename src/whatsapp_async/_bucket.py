@@ -32,12 +32,13 @@ class Bucket:
             token, so the first send goes at once and the next ones at the rate.
     """
 
-    __slots__ = ("_rate", "_tau", "_timer", "interval", "slack", "tat", "waiters")
+    __slots__ = ("_rate", "_tau", "_timer", "_timer_loop", "interval", "slack", "tat", "waiters")
 
     def __init__(self, rate: float, burst: float, now: float) -> None:
         #: Senders waiting for a token, first come first served.
         self.waiters: deque[asyncio.Future[None]] = deque()
         self._timer: asyncio.TimerHandle | None = None
+        self._timer_loop: asyncio.AbstractEventLoop | None = None
         self._set(rate, burst)
         self.tat = now + self._tau
 
@@ -60,7 +61,11 @@ class Bucket:
     def try_take(self, now: float) -> bool:
         """Take a token if one is free now and nobody is queued before us."""
         tat = self.tat
-        if tat - now > self.slack or self.waiters:
+        if self.waiters:
+            self._drop_gone()
+            if self.waiters:
+                return False
+        if tat - now > self.slack:
             return False
         self.tat = (tat if tat > now else now) + self.interval
         return True
@@ -71,9 +76,16 @@ class Bucket:
             return
         waiter: asyncio.Future[None] = loop.create_future()
         self.waiters.append(waiter)
-        if self._timer is None:
+        # (A timer of another loop, one that has ended, would never fire.)
+        if self._timer is None or self._timer_loop is not loop:
             self._arm(loop)
         await waiter
+
+    def _drop_gone(self) -> None:
+        """Forget waiters at the head of the line that were cancelled (or whose loop ended)."""
+        waiters = self.waiters
+        while waiters and waiters[0].done():
+            waiters.popleft()
 
     def retune(
         self, rate: float, burst: float, now: float, loop: asyncio.AbstractEventLoop,
@@ -90,13 +102,15 @@ class Bucket:
             level = max(level, burst + hold * rate)
         self.tat = now + level / rate
         if self._timer is not None:
-            self._timer.cancel()
+            if self._timer_loop is loop:
+                self._timer.cancel()
             self._timer = None
         if self.waiters:
             self._arm(loop)
 
     def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
         self._timer = loop.call_at(self.tat - self._tau, self._release, loop)
+        self._timer_loop = loop
 
     def _release(self, loop: asyncio.AbstractEventLoop) -> None:
         self._timer = None

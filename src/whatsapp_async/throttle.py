@@ -251,7 +251,7 @@ class LocalThrottle:
         tokens = bucket.tokens
         tat = tokens.tat
         if tat - now > tokens.slack or tokens.waiters:
-            return False
+            return False  # acquire() then queues, after dropping waiters that are gone
         tokens.tat = (tat if tat > now else now) + tokens.interval
         bucket.last_used = now
         return True

@@ -152,3 +152,21 @@ async def test_sends_through_the_client_use_the_free_token_path() -> None:
                 )
                 await asyncio.sleep(0.01)
     assert calls == 1  # only the first send, which made the bucket
+
+
+def test_a_throttle_outlives_the_event_loop_it_was_first_used_on() -> None:
+    throttle = LocalThrottle(rate=10, burst=1)
+
+    async def first_run() -> None:
+        await throttle.acquire("1")
+        waiting = asyncio.ensure_future(throttle.acquire("1"))
+        await asyncio.sleep(0)
+        waiting.cancel()  # left cancelled in the line when this loop ends
+
+    async def second_run() -> None:
+        # (bounded: a line that kept the dead waiter and timer would wait forever)
+        await asyncio.wait_for(throttle.acquire("1"), 2)
+        await asyncio.wait_for(throttle.acquire("1"), 2)
+
+    asyncio.run(first_run())
+    asyncio.run(second_run())
