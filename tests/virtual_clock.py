@@ -1,7 +1,7 @@
 """An event loop on virtual time, so timing tests advance the clock instead of sleeping.
 
 The throttle's clock is the running loop's (``loop.time()``), the same clock
-aiolimiter's buckets use, so injecting this loop moves both together. A test
+the throttle's buckets use, so injecting this loop moves both together. A test
 opts in with a decorator::
 
     @on_virtual_clock

@@ -18,7 +18,7 @@ encoder = msgspec.json.Encoder()
 # What msgspec raises for a value it cannot write as JSON: TypeError (an
 # unsupported type or dict key), UnicodeEncodeError (a lone surrogate; a
 # ValueError), OverflowError, or its own EncodeError.
-_ENCODE_ERRORS = (TypeError, ValueError, OverflowError, msgspec.EncodeError)
+ENCODE_ERRORS = (TypeError, ValueError, OverflowError, msgspec.EncodeError)
 
 
 def encode(value: Any) -> bytes:
@@ -44,7 +44,7 @@ def encode_body(value: Any, field: str = "") -> bytes:
     """
     try:
         return encoder.encode(value)
-    except _ENCODE_ERRORS as exc:
+    except ENCODE_ERRORS as exc:
         path, error = _locate(value, field, exc)
         raise ValidationError(path or "body", _rule(error)) from None
 
@@ -78,7 +78,7 @@ def _locate(value: Any, path: str, exc: BaseException) -> tuple[str, BaseExcepti
     for child_path, child in _children(value, path):
         try:
             encoder.encode(child)
-        except _ENCODE_ERRORS as child_exc:
+        except ENCODE_ERRORS as child_exc:
             return _locate(child, child_path, child_exc)
     # Every part encodes alone: the fault is this value itself (or a dict key).
     return path, exc

@@ -11,38 +11,45 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import ipaddress
 import logging
-import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
 import msgspec
+from multidict import CIMultiDict
+from yarl import URL
 
 from . import _codec
+from ._base_url import (
+    _API_VERSION,
+    DEFAULT_API_VERSION,
+    resolve_base_url,
+)
 from ._error_answers import error_from_response
+from ._slots import Slots, wait_for_slot
+from ._usage import APP_USAGE, BUSINESS_USAGE
 from ._version import __version__
 from .errors import (
     MAY_HAVE_BEEN_SENT,
     APIError,
     ClientClosedError,
-    ConfigurationError,
     ConnectError,
     ConnectionLostError,
     RequestTimeout,
     TransportError,
     UnexpectedResponseError,
     ValidationError,
+    WhatsAppError,
 )
 from .middleware import Answer, Attempt, CallNext, Middleware, pipeline
 from .request import APIRequest, FilePart, Multipart, check_segment
 from .retry import RetryPolicy
-from .throttle import Throttle
+from .throttle import Throttle, apply_pacing_rules, observer_for, usage_hook
 
 __all__ = [
     "FilePart", "Multipart", "RequestOptions", "Transport", "check_segment", "resolve_base_url",
@@ -51,9 +58,7 @@ __all__ = [
 T = TypeVar("T")
 log = logging.getLogger("whatsapp_async")
 
-DEFAULT_HOST = "https://graph.facebook.com"
 _DOWNLOAD_PATH = "(media download)"  # the URL itself may carry signed query data
-DEFAULT_API_VERSION = "v21.0"
 USER_AGENT = f"whatsapp-async/{__version__}"
 JSON_TYPE = "application/json"
 
@@ -61,59 +66,7 @@ JSON_TYPE = "application/json"
 MEDIA_HOST_SUFFIXES = ("lookaside.fbsbx.com", ".fbcdn.net", ".whatsapp.net")
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_API_VERSION = re.compile(r"v\d+\.\d+")
-
-
-def is_loopback_host(host: str) -> bool:
-    """Whether ``host`` names this machine (localhost, 127.0.0.0/8, ::1)."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def resolve_base_url(base_url: str | None, api_version: str | None) -> str:
-    """Work out the full base URL (with version) and refuse unsafe ones.
-
-    Raises:
-        ConfigurationError: A malformed URL or version, plain ``http://`` to
-            a host that is not loopback, or a Meta Graph host without the
-            version at the end of the path.
-    """
-    if api_version is not None and not _API_VERSION.fullmatch(api_version):
-        raise ConfigurationError(f"api_version must look like 'v22.0', got {api_version!r}")
-    if base_url is None:
-        return f"{DEFAULT_HOST}/{api_version or DEFAULT_API_VERSION}"
-    if api_version is not None:
-        raise ConfigurationError(
-            "give either base_url (the full prefix, version included) or api_version, not both"
-        )
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise ConfigurationError("base_url must not carry a query, fragment or credentials")
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        raise ConfigurationError(
-            f"refusing plain http:// to {parts.hostname}: the access token would travel in "
-            "clear text (http is allowed only for loopback hosts)"
-        )
-    host = parts.hostname.lower()
-    last_segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
-    if (host == "facebook.com" or host.endswith(".facebook.com")) and not (
-        _API_VERSION.fullmatch(last_segment)
-    ):
-        # Meta answers an unversioned path with a puzzling "(#100) Unknown path
-        # components"; other hosts (the fake, Prism, a proxy) have their own layout.
-        raise ConfigurationError(
-            f"base_url {base_url!r} must end with the API version, e.g. "
-            f"'{parts.scheme}://{parts.netloc}/{DEFAULT_API_VERSION}' (or leave base_url out "
-            "and pass api_version=)"
-        )
-    return base_url.rstrip("/")
+_TARGETS_MAX = 1024
 
 
 def _unknown_path(error: APIError) -> bool:
@@ -121,11 +74,13 @@ def _unknown_path(error: APIError) -> bool:
     return error.code == 100 and "unknown path components" in error.message.lower()
 
 
-class AuthHeaders(dict[str, str]):
+class AuthHeaders(CIMultiDict[str]):
     """Request headers carrying the bearer token, with a repr that masks it.
 
     Error reporters format every local of every frame (``capture_locals``);
-    a plain dict here would print the token.
+    a plain dict here would print the token. A CIMultiDict because that is
+    what aiohttp keeps headers in: it takes one as it is, where a dict is
+    converted on every request.
     """
 
     __slots__ = ()
@@ -262,6 +217,10 @@ class Transport:
             {"Authorization": f"Bearer {access_token.reveal()}", "User-Agent": USER_AGENT}
         )
         self._json_headers = AuthHeaders({**self._auth_headers, "Content-Type": JSON_TYPE})
+        self._targets: dict[tuple[str, ...], tuple[str, URL]] = {}
+        self._decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
+        # Only a pool of our own: a borrowed session's limits are its owner's.
+        self._slots = Slots(max_connections) if session is None else None
 
     @property
     def closed(self) -> bool:
@@ -282,6 +241,14 @@ class Transport:
             self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False)
         return self._session
 
+    def _target(self, segments: tuple[str, ...]) -> tuple[str, URL]:
+        """The path and full URL of ``segments``, remembered: every send repeats its own."""
+        path = "/" + "/".join(segments)
+        if len(self._targets) >= _TARGETS_MAX:
+            self._targets.clear()  # one-off paths (media ids) must not pile up
+        target = self._targets[segments] = (path, URL(self.base_url + path))
+        return target
+
     async def open(self) -> None:
         """Create the pool now (it is otherwise created on first use)."""
         self._get_session()
@@ -296,28 +263,70 @@ class Transport:
         self._session = None
 
     def pipeline(self, options: RequestOptions) -> CallNext:
-        """The middleware chain of one view around this transport's HTTP exchange."""
+        """The middleware chain of one view around this transport's HTTP exchange.
+
+        Without user middlewares the throttle step runs inside the exchange
+        itself (the same steps in the same order, a coroutine less per send).
+        """
+        throttle = self.throttle
+        inline = not options.middleware
+        observe = observer_for(throttle)
+        nowait = getattr(throttle, "acquire_nowait", None)
+        acquire_nowait: Callable[[str], bool] | None = nowait if callable(nowait) else None
+        note_usage = usage_hook(throttle)
+        debug = functools.partial(log.isEnabledFor, logging.DEBUG)
+        targets = self._targets
+        json_headers = self._json_headers
+        encode = _codec.encoder.encode
+        slots = self._slots
 
         async def exchange(attempt: Attempt) -> Answer:
             """One HTTP exchange and its debug line: the innermost step of the chain."""
+            request = attempt.request
+            number = request.phone_number_id if inline else None
+            if number is not None and (acquire_nowait is None or not acquire_nowait(number)):
+                await throttle.acquire(number)
             # request() checked the loop; a client closed since has no session any more.
             session = self._session or self._get_session()
-            request = attempt.request
             method = request.method
-            path = "/" + "/".join(request.path)
+            target = targets.get(request.path)
+            if target is None:
+                target = self._target(request.path)
+            path, url = target
             data: bytes | aiohttp.FormData | None
-            to_close: list[IO[bytes]] = []
-            if request.body is not None:
+            to_close: list[IO[bytes]] | None = None
+            body = request.body
+            if body is not None:
                 # A body that cannot be written as JSON is refused here, the one
                 # place bodies are encoded, before any byte leaves.
-                data = _codec.encode_body(request.body)
-                headers = self._json_headers
+                try:
+                    data = encode(body)
+                except _codec.ENCODE_ERRORS:
+                    data = _codec.encode_body(body)  # raises the ValidationError naming the field
+                headers = json_headers
             else:
-                data = _form(request.multipart, to_close) if request.multipart is not None else None
+                if request.multipart is not None:
+                    to_close = []
+                    data = _form(request.multipart, to_close)
+                else:
+                    data = None
                 headers = self._auth_headers
+            if slots is not None:
+                if slots.free > 0:
+                    slots.free -= 1
+                else:
+                    try:
+                        await wait_for_slot(
+                            slots, min(options.connect_timeout, options.timeout), method, path,
+                            self._max_connections,
+                        )
+                    except ConnectError:
+                        for handle in to_close or ():
+                            handle.close()
+                        raise
             try:
                 async with session.request(
-                    method, self.base_url + path, data=data, params=request.params,
+                    method, url, data=data, params=request.params,
                     headers=headers, timeout=options.client_timeout, allow_redirects=False,
                 ) as resp:
                     raw = await resp.read()
@@ -326,21 +335,41 @@ class Transport:
                             "%s %s -> %d (attempt %d, fbtrace_id=%s)", method, path,
                             resp.status, attempt.number, resp.headers.get("x-fb-trace-id"),
                         )
-                    return Answer(
+                    answer = Answer(
                         status=resp.status, headers=resp.headers, body=raw, method=method,
                         path=path,
                     )
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 failure = transport_failure(exc, method, path, timeout=options.timeout)
+            else:
+                if number is not None:  # the throttle step's second half: what it said
+                    if note_usage is not None:
+                        answered = answer.headers
+                        business = answered.get(BUSINESS_USAGE)
+                        app = answered.get(APP_USAGE)
+                        if business is not None or app is not None:
+                            note_usage(number, business, app)
+                    if observe is not None:
+                        await observe(number, answer)
+                    elif answer.status >= 400:
+                        await apply_pacing_rules(throttle, number, answer)
+                return answer
             finally:
-                for handle in to_close:
-                    handle.close()
+                if slots is not None:
+                    if slots.waiters:
+                        slots.release()
+                    else:
+                        slots.free += 1
+                if to_close is not None:
+                    for handle in to_close:
+                        handle.close()
             # Raised here, outside the except block and without a cause: aiohttp's
             # exception (its repr, and its frames' locals) holds the request headers.
             raise failure
 
-        debug = functools.partial(log.isEnabledFor, logging.DEBUG)
-        return pipeline(self.throttle, options.middleware, exchange)
+        if inline:
+            return exchange
+        return pipeline(throttle, options.middleware, exchange)
 
     async def request(
         self, request: APIRequest[T], *, options: RequestOptions, pipeline: CallNext
@@ -361,35 +390,57 @@ class Transport:
             TransportError: No answer was received.
             ClientClosedError: The client is closed.
         """
-        self._get_session()  # a closed client fails before any throttle wait
-        decoder = _codec.decoder_for(request.result_type)
-        attempts = 0
+        if self._closed or self._loop is not asyncio.get_running_loop():
+            self._get_session()  # a closed client fails before any throttle wait
+        decoder: msgspec.json.Decoder[T] | None = self._decoders.get(request.result_type)
+        if decoder is None:
+            decoder = self._decoders[request.result_type] = _codec.decoder_for(
+                request.result_type
+            )
+        # The first attempt is made here rather than through the retry policy:
+        # most calls succeed first time, and a coroutine less per call counts.
+        try:
+            answer = await pipeline(Attempt(request, 1))
+            if answer.status < 300:
+                try:
+                    return decoder.decode(answer.body)
+                except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                    raise _unreadable(answer, request, exc) from exc
+            raise self._error(answer)
+        except WhatsAppError as exc:
+            failure = exc
+        attempts = 1
 
         async def attempt() -> T:
             nonlocal attempts
             attempts += 1
-            answer = await pipeline(Attempt(request, attempts))
-            if answer.status >= 300:
-                error = answer.error
-                assert error is not None  # never None from 300 on
-                if self._unversioned and error.hint is None and _unknown_path(error):
-                    error.add_hint(
-                        f"base_url {self.base_url!r} has no API version: the prefix must "
-                        f"end with it, e.g. {self.base_url}/{DEFAULT_API_VERSION}"
-                    )
-                raise error
-            try:
-                return decoder.decode(answer.body)
-            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-                raise UnexpectedResponseError(
-                    status=answer.status,
-                    message=f"could not read the answer as {request.result_type.__name__}: {exc}",
-                    method=answer.method, path=answer.path,
-                ) from exc
+            return self._decode(await pipeline(Attempt(request, attempts)), request, decoder)
 
-        return await options.retry.run(
-            attempt, idempotent=request.retry_safe, label=request
+        return await options.retry.after_failure(
+            failure, attempt, idempotent=request.retry_safe, label=request
         )
+
+    def _decode(
+        self, answer: Answer, request: APIRequest[T], decoder: msgspec.json.Decoder[T]
+    ) -> T:
+        """The decoded body of a 2xx answer; the typed error of any other."""
+        if answer.status >= 300:
+            raise self._error(answer)
+        try:
+            return decoder.decode(answer.body)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            raise _unreadable(answer, request, exc) from exc
+
+    def _error(self, answer: Answer) -> APIError:
+        """The typed error of an answer that is not 2xx, with a hint for an unversioned URL."""
+        error = answer.error
+        assert error is not None  # never None from 300 on
+        if self._unversioned and error.hint is None and _unknown_path(error):
+            error.add_hint(
+                f"base_url {self.base_url!r} has no API version: the prefix must "
+                f"end with it, e.g. {self.base_url}/{DEFAULT_API_VERSION}"
+            )
+        return error
 
     def check_download_host(self, url: str) -> None:
         """Refuse a URL whose origin may not receive the token.
@@ -447,6 +498,14 @@ class Transport:
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             failure = transport_failure(exc, "GET", _DOWNLOAD_PATH, timeout=options.timeout)
         raise failure  # outside the except block, without aiohttp's cause (see pipeline)
+
+
+def _unreadable(answer: Answer, request: APIRequest[T], exc: Exception) -> UnexpectedResponseError:
+    return UnexpectedResponseError(
+        status=answer.status,
+        message=f"could not read the answer as {request.result_type.__name__}: {exc}",
+        method=answer.method, path=answer.path,
+    )
 
 
 def _form(multipart: Multipart, to_close: list[IO[bytes]]) -> aiohttp.FormData:

@@ -96,7 +96,8 @@ def check_length(field: str, value: str, maximum: int, *, minimum: int = 0) -> s
         ValidationError: ``value`` is not a string, holds a lone surrogate, or
             is too short or too long.
     """
-    check_text(field, value)
+    if type(value) is not str or not value.isascii():  # ASCII text: nothing more to check
+        check_text(field, value)
     n = len(value)
     if n > maximum:
         raise ValidationError(field, f"must be at most {maximum} characters, got {n}")

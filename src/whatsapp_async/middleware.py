@@ -38,9 +38,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 import msgspec
 
 from ._error_answers import error_from_response, redirect_error
+from ._usage import APP_USAGE, BUSINESS_USAGE
 from .errors import APIError
 from .request import APIRequest
-from .throttle import apply_pacing_rules, observer_for
+from .throttle import apply_pacing_rules, observer_for, usage_hook
 
 if TYPE_CHECKING:
     from .throttle import Throttle
@@ -162,19 +163,30 @@ def _link(middleware: Middleware, call_next: CallNext) -> CallNext:
 class ThrottleStep:
     """The built-in outermost step: a token before, and the answer reported after."""
 
-    __slots__ = ("call_next", "observe", "throttle")
+    __slots__ = ("acquire_nowait", "call_next", "note_usage", "observe", "throttle")
 
     def __init__(self, throttle: Throttle, call_next: CallNext) -> None:
         self.throttle = throttle
         self.observe = observer_for(throttle)
+        self.note_usage = usage_hook(throttle)
+        nowait = getattr(throttle, "acquire_nowait", None)
+        self.acquire_nowait: Callable[[str], bool] | None = nowait if callable(nowait) else None
         self.call_next = call_next
 
     async def __call__(self, attempt: Attempt) -> Answer:
         phone_number_id = attempt.request.phone_number_id
         if phone_number_id is None:
             return await self.call_next(attempt)
-        await self.throttle.acquire(phone_number_id)
+        nowait = self.acquire_nowait
+        # A free token is taken without a coroutine: most sends find one.
+        if nowait is None or not nowait(phone_number_id):
+            await self.throttle.acquire(phone_number_id)
         answer = await self.call_next(attempt)
+        if self.note_usage is not None:
+            business = answer.headers.get(BUSINESS_USAGE)
+            app = answer.headers.get(APP_USAGE)
+            if business is not None or app is not None:
+                self.note_usage(phone_number_id, business, app)
         if self.observe is not None:
             await self.observe(phone_number_id, answer)
         elif answer.status >= 400:

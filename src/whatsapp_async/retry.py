@@ -153,34 +153,73 @@ class RetryPolicy:
             OutcomeUnknownError: A non-idempotent request may have been processed.
             WhatsAppError: The last failure, when the policy gives up.
         """
-        guard_unknown = not idempotent and not self.retry_unknown_outcome
+        try:
+            return await attempt_fn()
+        except WhatsAppError as exc:
+            return await self.after_failure(exc, attempt_fn, idempotent=idempotent, label=label)
+
+    def _unknown_outcome(self, exc: WhatsAppError, idempotent: bool) -> OutcomeUnknownError | None:
+        """The error to raise instead of ``exc`` when resending could deliver twice."""
+        if (
+            idempotent or self.retry_unknown_outcome
+            or not isinstance(exc, (TransportError, UnexpectedResponseError))
+            or isinstance(exc, OutcomeUnknownError)
+            or fate_of(exc, attempts=1) is not Fate.UNKNOWN
+        ):
+            return None
+        said = str(exc)
+        fate = "" if MAY_HAVE_BEEN_SENT in said else f"; {MAY_HAVE_BEEN_SENT}"
+        return OutcomeUnknownError(
+            f"{said}{fate}. It was not retried: a retry could deliver it twice",
+            method=getattr(exc, "method", ""),
+            path=getattr(exc, "path", ""),
+        )
+
+    async def after_failure(
+        self,
+        failure: WhatsAppError,
+        attempt_fn: Callable[[], Awaitable[T]],
+        *,
+        idempotent: bool,
+        label: object = "request",
+    ) -> T:
+        """Go on as :meth:`run` does once the first attempt has raised ``failure``.
+
+        The transport makes the first attempt itself (most calls succeed
+        first time, and a coroutine less per call counts on the hot path),
+        then hands a failure here.
+
+        Args:
+            failure: What the first attempt raised.
+            attempt_fn: Makes one more attempt.
+            idempotent: Whether repeating the request is harmless.
+            label: What to call the request in logs (see :meth:`run`).
+
+        Returns:
+            What a later successful attempt returned.
+
+        Raises:
+            OutcomeUnknownError: A non-idempotent request may have been processed.
+            WhatsAppError: The last failure, when the policy gives up.
+        """
 
         async def one_attempt() -> T:
             try:
                 return await attempt_fn()
-            except (TransportError, UnexpectedResponseError) as exc:
-                if guard_unknown and not isinstance(exc, OutcomeUnknownError) and (
-                    fate_of(exc, attempts=1) is Fate.UNKNOWN
-                ):
-                    said = str(exc)
-                    fate = "" if MAY_HAVE_BEEN_SENT in said else f"; {MAY_HAVE_BEEN_SENT}"
-                    raise OutcomeUnknownError(
-                        f"{said}{fate}. It was not retried: a retry could deliver it twice",
-                        method=getattr(exc, "method", ""),
-                        path=getattr(exc, "path", ""),
-                    ) from exc
+            except WhatsAppError as exc:
+                unknown = self._unknown_outcome(exc, idempotent)
+                if unknown is not None:
+                    raise unknown from exc
                 raise
 
-        # Fast path: most calls succeed first time, and building tenacity's
-        # controllers costs more CPU than the request's own bookkeeping.
-        try:
-            return await one_attempt()
-        except WhatsAppError as exc:
-            first: WhatsAppError | None = exc
-            if not (self.retryable(exc) and self.max_attempts > 1) and not (
-                isinstance(exc, PairRateLimitError) and self.pair_limit_delays
-            ):
-                raise
+        unknown = self._unknown_outcome(failure, idempotent)
+        if unknown is not None:
+            raise unknown from failure
+        first: WhatsAppError | None = failure
+        if not (self.retryable(failure) and self.max_attempts > 1) and not (
+            isinstance(failure, PairRateLimitError) and self.pair_limit_delays
+        ):
+            raise failure
 
         async def replay_then_attempt() -> T:
             # Tenacity's first attempt replays the failure already seen, so its

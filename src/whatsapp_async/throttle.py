@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from aiolimiter import AsyncLimiter
+from ._bucket import Bucket
+from ._usage import read_usage
 
 if TYPE_CHECKING:
     from ._redis_throttle import RedisThrottle as RedisThrottle
@@ -46,6 +48,11 @@ class Throttle(Protocol):
     wants to read answers its own way (say, the usage headers) defines
     ``async def observe(self, phone_number_id: str, answer: Answer) -> None``,
     which is then called instead with every answer to its numbers' sends.
+
+    A throttle may also define ``def acquire_nowait(self, phone_number_id: str)
+    -> bool``: the client calls it first and skips :meth:`acquire` when it
+    returns True (a token was free and is taken), which saves a coroutine per
+    send. A subclass that overrides ``acquire`` must override it too.
     """
 
     async def acquire(self, phone_number_id: str) -> None:
@@ -93,6 +100,19 @@ def observer_for(throttle: Throttle) -> Observer | None:
     return own if callable(own) else None
 
 
+UsageHook = Callable[[str, "str | None", "str | None"], None]
+
+
+def usage_hook(throttle: Throttle) -> UsageHook | None:
+    """The throttle's ``note_usage(phone_number_id, business, app)``, if it has one.
+
+    The client calls it with the usage headers of each answer to a send
+    that carries them (see :meth:`LocalThrottle.note_usage`).
+    """
+    own = getattr(throttle, "note_usage", None)
+    return own if callable(own) else None
+
+
 def check_rates(
     rate: float, *, burst: float | None = None, rates: Mapping[str, float] | None = None
 ) -> None:
@@ -108,9 +128,9 @@ def check_rates(
         raise ValueError(f"burst must be >= 1, got {burst!r}")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Bucket:
-    limiter: AsyncLimiter
+    tokens: Bucket
     base_rate: float
     rate: float
     last_used: float
@@ -119,10 +139,17 @@ class _Bucket:
     # when the last counted 130429 event began, and when its pause ends
     event_at: float = field(default=-1e18)
     pause_until: float = field(default=-1e18)
+    # the rate the usage headers allow (inf: no limit), and the headers it came from
+    usage_cap: float = field(default=float("inf"))
+    usage_seen: tuple[str | None, str | None] = field(default=(None, None))
+
+    @property
+    def effective_rate(self) -> float:
+        return min(self.rate, self.usage_cap)
 
 
 class LocalThrottle:
-    """A token bucket per business number in this process, built on aiolimiter.
+    """A token bucket per business number in this process.
 
     On a 130429 the number's bucket is held shut for a pause (the API's hint, or
     1 s doubling per consecutive hit up to ``max_pause``) and its rate halves
@@ -130,6 +157,8 @@ class LocalThrottle:
     sends that were in flight together are one hit, not one each. After each
     quiet ``recovery_interval`` the rate climbs back by a tenth of the
     configured rate. Buckets idle for ``idle_ttl`` seconds are dropped.
+    Taking a token costs the same whatever the number of numbers, and the
+    senders waiting on one number are served in the order they came.
 
     Args:
         rate: Messages per second for every number not listed in ``rates``.
@@ -140,6 +169,12 @@ class LocalThrottle:
         min_rate_fraction: Floor of the rate after repeated 130429s.
         recovery_interval: Seconds without a 130429 between recovery steps.
         max_pause: Longest pause after a 130429, in seconds.
+        usage_threshold: Share of the allowance (from the answers'
+            ``X-Business-Use-Case-Usage`` / ``X-App-Usage`` headers) above which
+            the number slows down: linearly, down to ``min_rate_fraction`` of
+            its rate at 100 %, so it eases off before Meta answers 130429. An
+            ``estimated_time_to_regain_access`` in the headers pauses it that
+            long (at most ``max_pause``). None reads no usage headers.
 
     Raises:
         ValueError: A rate or burst is not positive.
@@ -155,8 +190,12 @@ class LocalThrottle:
         min_rate_fraction: float = 0.1,
         recovery_interval: float = 5.0,
         max_pause: float = 30.0,
+        usage_threshold: float | None = 0.9,
     ) -> None:
         check_rates(rate, burst=burst, rates=rates)
+        if usage_threshold is not None and not 0 < usage_threshold < 1:
+            raise ValueError(f"usage_threshold must be between 0 and 1, got {usage_threshold!r}")
+        self._usage_threshold = usage_threshold
         self.rate = float(rate)
         self._burst = burst
         self._rates = {k: float(v) for k, v in (rates or {}).items()}
@@ -166,6 +205,8 @@ class LocalThrottle:
         self._max_pause = max_pause
         self._buckets: dict[str, _Bucket] = {}
         self._next_sweep = 0.0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._clock: Callable[[], float] = time.monotonic
 
     def __repr__(self) -> str:
         return f"LocalThrottle(rate={self.rate:g}, numbers={len(self._buckets)})"
@@ -173,7 +214,7 @@ class LocalThrottle:
     def rate_for(self, phone_number_id: str) -> float:
         """The rate now applied to ``phone_number_id`` (lower than configured after a 130429)."""
         bucket = self._buckets.get(phone_number_id)
-        return bucket.rate if bucket else self._rates.get(phone_number_id, self.rate)
+        return bucket.effective_rate if bucket else self._rates.get(phone_number_id, self.rate)
 
     async def set_rate(self, phone_number_id: str, rate: float) -> None:
         """Change the configured rate of one number (e.g. after a throughput upgrade).
@@ -191,6 +232,38 @@ class LocalThrottle:
             bucket.base_rate = bucket.rate = float(rate)
             self._retune(bucket)
 
+    def acquire_nowait(self, phone_number_id: str) -> bool:
+        """Take a token of ``phone_number_id``'s bucket if one is free now.
+
+        Returns:
+            True if a token was taken; False means call :meth:`acquire` (the
+            bucket is empty, others are queued, or the number is new or slowed
+            down), and nothing was taken.
+        """
+        bucket = self._buckets.get(phone_number_id)
+        if bucket is None or bucket.rate < bucket.base_rate:
+            return False
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._use_loop(loop)
+        now = self._clock()
+        # Bucket.try_take, inlined: this runs once per message sent.
+        tokens = bucket.tokens
+        tat = tokens.tat
+        if tat - now > tokens.slack or tokens.waiters:
+            return False  # acquire() then queues, after dropping waiters that are gone
+        tokens.tat = (tat if tat > now else now) + tokens.interval
+        bucket.last_used = now
+        return True
+
+    def _use_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        # The stock loop's clock is time.monotonic itself; calling that directly
+        # saves a Python frame per send. Any other loop (uvloop, a test's
+        # virtual clock) is asked for its own time.
+        stock = getattr(type(loop), "time", None) is asyncio.BaseEventLoop.time
+        self._clock = time.monotonic if stock else loop.time
+
     async def acquire(self, phone_number_id: str) -> None:
         """Wait for one token of ``phone_number_id``'s bucket."""
         loop = asyncio.get_running_loop()
@@ -202,7 +275,45 @@ class LocalThrottle:
         elif bucket.rate < bucket.base_rate:
             self._recover(bucket, now)
         bucket.last_used = now
-        await bucket.limiter.acquire()
+        await bucket.tokens.take(loop)
+
+    def note_usage(self, phone_number_id: str, business: str | None, app: str | None) -> None:
+        """Slow ``phone_number_id`` down as the usage headers of its answers near 100 %.
+
+        Called by the client with the ``X-Business-Use-Case-Usage`` and
+        ``X-App-Usage`` headers of each answer that has either. Repeated
+        header text costs a comparison: only a change is read.
+
+        Args:
+            phone_number_id: The number the request was sent from.
+            business: The ``X-Business-Use-Case-Usage`` header, if any.
+            app: The ``X-App-Usage`` header, if any.
+        """
+        bucket = self._buckets.get(phone_number_id)
+        seen = (business, app)
+        threshold = self._usage_threshold
+        if bucket is None or bucket.usage_seen == seen or threshold is None:
+            return
+        bucket.usage_seen = seen
+        usage = read_usage(business, app)
+        if usage is None:
+            return
+        share, regain = usage
+        floor = self._min_fraction
+        if share <= threshold:
+            cap = float("inf")
+        else:
+            over = min(1.0, (share - threshold) / (1.0 - threshold))
+            cap = bucket.base_rate * max(floor, 1.0 - over * (1.0 - floor))
+        hold = min(regain, self._max_pause)
+        if cap != bucket.usage_cap or hold > 0:
+            if cap < bucket.usage_cap:
+                log.info(
+                    "usage of number %s at %.0f%% of its allowance: rate now %.1f/s",
+                    phone_number_id, share * 100, min(bucket.rate, cap),
+                )
+            bucket.usage_cap = cap
+            self._retune(bucket, hold=hold)
 
     async def report_rate_limited(
         self, phone_number_id: str, retry_after: float | None = None
@@ -238,13 +349,15 @@ class LocalThrottle:
 
     def _new_bucket(self, phone_number_id: str, now: float) -> _Bucket:
         rate = self._rates.get(phone_number_id, self.rate)
-        bucket = self._buckets[phone_number_id] = _Bucket(AsyncLimiter(1, 1), rate, rate, now)
-        self._retune(bucket)
-        # Start nearly full: the first send goes at once, the next ones at the
-        # rate. An empty bucket would add a whole burst on top of the first
-        # second's sends, and Meta counts them all in that second.
-        bucket.limiter._level = max(0.0, bucket.limiter.max_rate - 1)
+        # Bucket() starts nearly full: the first send goes at once, the next
+        # ones at the rate. An empty bucket would add a whole burst on top of
+        # the first second's sends, and Meta counts them all in that second.
+        tokens = Bucket(rate, self._burst_for(rate), now)
+        bucket = self._buckets[phone_number_id] = _Bucket(tokens, rate, rate, now)
         return bucket
+
+    def _burst_for(self, rate: float) -> float:
+        return self._burst if self._burst is not None else max(1.0, rate / 10)
 
     def _recover(self, bucket: _Bucket, now: float) -> None:
         steps = int((now - bucket.last_penalty) / self._recovery_interval)
@@ -257,18 +370,11 @@ class LocalThrottle:
             self._retune(bucket)
 
     def _retune(self, bucket: _Bucket, hold: float = 0.0) -> None:
-        # aiolimiter has no public way to change a live limiter's rate. Its
-        # leaky bucket is (max_rate, time_period, _rate_per_sec, _level); we set
-        # them in place so tasks already queued on it slow down too. A pause is
-        # a bucket filled past its brim: nothing leaks out for `hold` seconds.
-        limiter = bucket.limiter
-        burst = self._burst if self._burst is not None else max(1.0, bucket.rate / 10)
-        limiter._leak()  # settle the level reached at the old rate first
-        limiter.max_rate = burst
-        limiter.time_period = burst / bucket.rate
-        limiter._rate_per_sec = bucket.rate
-        if hold > 0:
-            limiter._level = max(limiter._level, burst + hold * bucket.rate)
+        # Senders already queued on the bucket slow down too. A pause is a
+        # bucket filled past its brim: nothing comes out for `hold` seconds.
+        loop = asyncio.get_running_loop()
+        rate = bucket.effective_rate
+        bucket.tokens.retune(rate, self._burst_for(rate), loop.time(), loop, hold=hold)
 
     def _sweep(self, now: float) -> None:
         if now < self._next_sweep:

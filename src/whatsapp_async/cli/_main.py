@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 
@@ -15,6 +14,7 @@ from ..errors import (
     ValidationError,
     WhatsAppError,
 )
+from ..speed import run
 from ._broadcast import broadcast
 from ._csv_input import CsvInputError
 from ._demo import demo
@@ -45,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     runner = {"broadcast": broadcast, "send": send, "demo": demo, "report": report,
               "journal": journal_export}[args.command]
     try:
-        return asyncio.run(runner(args))
+        # uvloop when the [speed] extra is installed, asyncio's own loop otherwise.
+        return run(runner(args))
     except CsvInputError as exc:
         print(f"error: {exc}; nothing was sent", file=sys.stderr)
         return EXIT_USAGE

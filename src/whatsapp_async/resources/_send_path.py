@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import UnexpectedResponseError
+from ..request import APIRequest
 from ..types.messages import Group, Message, SendResponse, SentMessage, build_request
 from ._base import Resource
 
@@ -39,10 +40,14 @@ class SendPath(Resource):
             biz_opaque_callback_data=biz_opaque_callback_data,
             recipient_identity_key_hash=recipient_identity_key_hash,
         )
-        phone_number_id = self._phone_number_id
-        answer = await self._request(
-            "POST", phone_number_id, path, cast_to=SendResponse, body=body, throttle=True
-        )
+        phone_number_id = self._client.phone_number_id
+        if phone_number_id is None:
+            phone_number_id = self._phone_number_id  # raises the ConfigurationError
+        # The APIRequest that _request() would build, made here: a frame less per send.
+        answer = await self._client.request(APIRequest(
+            "POST", (phone_number_id, path), SendResponse, body=body,
+            phone_number_id=phone_number_id,
+        ))
         if not answer.messages:
             raise UnexpectedResponseError(
                 status=200, message="the send answer lists no message id",

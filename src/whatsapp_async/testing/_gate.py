@@ -20,6 +20,7 @@ from aiohttp import web
 from ._faults import Fault
 from ._graph import GraphError, bad_token, invalid, unknown_object
 from ._state import FakeStore, PhoneNumberState
+from ._usage_header import BUSINESS_USAGE, usage_header
 
 if TYPE_CHECKING:
     from ._server import FakeCloudAPI
@@ -222,6 +223,8 @@ class Gate:
         self._store.note_refusal(operation, exc.code, exc.status, phone_number)
         trace = self._store.ids.fbtrace_id()
         headers = {"x-fb-trace-id": trace, "facebook-api-version": self._fake.api_version}
+        if exc.code == 130429:  # the number's allowance is spent: usage at 100 %
+            headers[BUSINESS_USAGE] = usage_header(self._fake.waba_id, 100)
         if exc.code == 190:
             headers["WWW-Authenticate"] = (
                 'OAuth "Facebook Platform" "invalid_token" "Invalid OAuth access token"'

@@ -11,6 +11,7 @@ from aiohttp import web
 from ._gate import Call, ok
 from ._graph import GraphError, title_for
 from ._state import FakeStore, PhoneNumberState, ReadMark, RecordedMessage, TokenBucket, digits
+from ._usage_header import BUSINESS_USAGE, usage_header
 from ._validate import MEDIA_TYPES, check_send
 from ._webhooks import envelope, status_value
 
@@ -64,11 +65,24 @@ class MessageRoutes:
         message: dict[str, str] = {"id": wamid}
         if kind == "template":
             message["message_status"] = "accepted"
-        return ok({
+        answer = ok({
             "messaging_product": "whatsapp",
             "contacts": [{"input": to, "wa_id": wa_id}],
             "messages": [message],
         })
+        answer.headers[BUSINESS_USAGE] = self.usage_header(phone_number.id)
+        return answer
+
+    def usage_header(self, phone_number_id: str) -> str:
+        """The ``X-Business-Use-Case-Usage`` of a send: how much of the number's second is spent.
+
+        As Meta's: percentages of the allowance, keyed by the business account.
+        The share is that of the number's throughput bucket now empty, so it
+        nears 100 just before sends get 130429.
+        """
+        bucket = self._store.buckets.get(phone_number_id)
+        share = 0 if bucket is None else round(100 * (1 - bucket.tokens / bucket.capacity))
+        return usage_header(self._fake.waba_id, share)
 
     async def send_marketing(self, call: Call) -> web.Response:
         """``sendMarketingMessage``: like a send, for marketing templates only."""

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from msgspec import UNSET, UnsetType
 
-from ..._validation import check_emoji, check_url
+from ..._validation import check_emoji, check_length, check_url
 from ...errors import ValidationError
 from ._checks import _id, _Message, _optional_text, _text
 from .limits import (
@@ -37,7 +37,8 @@ class Text(_Message, kw_only=True):
     preview_url: bool | UnsetType = UNSET
 
     def _check(self, path: str) -> None:
-        _text(f"{path}.body", self.body, TEXT_BODY_MAX)
+        # check_length itself, not _text: this runs once per text message sent.
+        check_length(f"{path}.body", self.body, TEXT_BODY_MAX, minimum=1)
         if self.preview_url is not UNSET and not isinstance(self.preview_url, bool):
             raise ValidationError(f"{path}.preview_url", "must be true or false")
 
