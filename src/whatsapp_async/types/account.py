@@ -10,6 +10,7 @@ from __future__ import annotations
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .common import GraphPage
 from .phone_numbers import PhoneNumber
 
 __all__ = [
@@ -65,28 +66,7 @@ class AccountPhoneNumber(PhoneNumber, frozen=True, kw_only=True, omit_defaults=T
     messaging_limit_tier: str | None = None
 
 
-class _Cursors(msgspec.Struct, frozen=True, kw_only=True):
-    before: str | None = None
-    after: str | None = None
-
-
-class _Paging(msgspec.Struct, frozen=True, kw_only=True):
-    cursors: _Cursors | None = None
-    next: str | None = None
-
-
-class _Page(msgspec.Struct, frozen=True, kw_only=True):
-    paging: _Paging | None = None
-
-    def next_cursor(self) -> str | None:
-        """The ``after`` cursor when the API says there is a next page."""
-        paging = self.paging
-        if paging is None or paging.next is None or paging.cursors is None:
-            return None
-        return paging.cursors.after
-
-
-class AccountPhoneNumberList(_Page, frozen=True, kw_only=True):
+class AccountPhoneNumberList(GraphPage, frozen=True, kw_only=True):
     """One page of ``GET /{waba-id}/phone_numbers``."""
 
     data: list[AccountPhoneNumber] = msgspec.field(default_factory=list)
@@ -172,7 +152,7 @@ class BlockUsersAnswer(msgspec.Struct, frozen=True, kw_only=True):
     block_users: BlockResult = msgspec.field(default_factory=BlockResult)
 
 
-class BlockedUserList(_Page, frozen=True, kw_only=True):
+class BlockedUserList(GraphPage, frozen=True, kw_only=True):
     """One page of ``GET /{phone-number-id}/block_users``."""
 
     data: list[BlockedUser] = msgspec.field(default_factory=list)

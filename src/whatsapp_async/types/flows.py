@@ -7,6 +7,8 @@ from typing import Literal
 
 import msgspec
 
+from .common import GraphPage, GraphPaging
+
 __all__ = [
     "Flow",
     "FlowAsset",
@@ -198,28 +200,10 @@ class Flow(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     whatsapp_business_account: FlowAccount | None = None
 
 
-class _Cursors(msgspec.Struct, frozen=True, kw_only=True):
-    before: str | None = None
-    after: str | None = None
-
-
-class _Paging(msgspec.Struct, frozen=True, kw_only=True):
-    cursors: _Cursors | None = None
-    next: str | None = None
-
-
-class FlowList(msgspec.Struct, frozen=True, kw_only=True):
+class FlowList(GraphPage, frozen=True, kw_only=True):
     """One page of ``GET /{waba-id}/flows``."""
 
     data: list[Flow] = msgspec.field(default_factory=list)
-    paging: _Paging | None = None
-
-    def next_cursor(self) -> str | None:
-        """The ``after`` cursor when Graph says there is a next page."""
-        paging = self.paging
-        if paging is None or paging.next is None or paging.cursors is None:
-            return None
-        return paging.cursors.after
 
 
 class FlowCreated(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -263,7 +247,7 @@ class FlowAssetList(msgspec.Struct, frozen=True, kw_only=True):
     """Answer of ``GET /{flow-id}/assets``."""
 
     data: list[FlowAsset] = msgspec.field(default_factory=list)
-    paging: _Paging | None = None
+    paging: GraphPaging | None = None
 
 
 class FlowMetricValue(msgspec.Struct, frozen=True, kw_only=True):

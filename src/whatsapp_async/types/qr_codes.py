@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import msgspec
 
+from .common import GraphPage
+
 __all__ = [
     "QrCode",
     "QrCodeAnswer",
@@ -51,28 +53,10 @@ class QrCodeAnswer(QrCode, frozen=True, kw_only=True, omit_defaults=True):
         )
 
 
-class _Cursors(msgspec.Struct, frozen=True, kw_only=True):
-    before: str | None = None
-    after: str | None = None
-
-
-class _Paging(msgspec.Struct, frozen=True, kw_only=True):
-    cursors: _Cursors | None = None
-    next: str | None = None
-
-
-class QrCodeList(msgspec.Struct, frozen=True, kw_only=True):
+class QrCodeList(GraphPage, frozen=True, kw_only=True):
     """Wire shape of the list answer: one page of codes and its cursors."""
 
     data: list[QrCode] = msgspec.field(default_factory=list)
-    paging: _Paging | None = None
-
-    def next_cursor(self) -> str | None:
-        """The ``after`` cursor when the API says there is a next page."""
-        paging = self.paging
-        if paging is None or paging.next is None or paging.cursors is None:
-            return None
-        return paging.cursors.after
 
 
 class QrCodeCreate(msgspec.Struct, kw_only=True, omit_defaults=True):

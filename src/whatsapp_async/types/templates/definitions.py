@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from ..common import GraphPage
 from .components import TemplateComponent
 
 __all__ = [
@@ -111,28 +112,10 @@ class MessageTemplate(msgspec.Struct, frozen=True, kw_only=True):
     sub_category: str | None = None
 
 
-class _Cursors(msgspec.Struct, frozen=True, kw_only=True):
-    before: str | None = None
-    after: str | None = None
-
-
-class _Paging(msgspec.Struct, frozen=True, kw_only=True):
-    cursors: _Cursors | None = None
-    next: str | None = None
-
-
-class TemplateList(msgspec.Struct, frozen=True, kw_only=True):
+class TemplateList(GraphPage, frozen=True, kw_only=True):
     """One page of ``GET /{waba-id}/message_templates``."""
 
     data: list[MessageTemplate] = msgspec.field(default_factory=list)
-    paging: _Paging | None = None
-
-    def next_cursor(self) -> str | None:
-        """The ``after`` cursor when the API says there is a next page."""
-        paging = self.paging
-        if paging is None or paging.next is None or paging.cursors is None:
-            return None
-        return paging.cursors.after
 
 
 class TemplateCreated(msgspec.Struct, frozen=True, kw_only=True):
