@@ -253,7 +253,24 @@ async def test_disabled_policy_never_retries() -> None:
             assert count(m) == 1
 
 
-@pytest.mark.parametrize("kwargs", [{"max_attempts": 0}, {"jitter": 2}, {"initial_backoff": -1}])
+@pytest.mark.parametrize("kwargs", [{"max_attempts": 0}, {"jitter": 2}, {"jitter": 1.01},
+                                    {"jitter": -0.01}, {"initial_backoff": -1},
+                                    {"max_backoff": -1}])
 def test_policy_refuses_nonsense(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         RetryPolicy(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kwargs", [{"max_attempts": 1}, {"jitter": 0.0}, {"jitter": 1.0},
+                                    {"initial_backoff": 0, "max_backoff": 0}])
+def test_policy_accepts_the_ends_of_each_range(kwargs: dict[str, float]) -> None:
+    policy = RetryPolicy(**kwargs)  # type: ignore[arg-type]
+    for attempt in (1, 2, 3):
+        assert 0 <= policy.backoff(attempt) <= policy.max_backoff
+
+
+def test_full_jitter_waits_anywhere_up_to_the_backoff() -> None:
+    policy = RetryPolicy(initial_backoff=2, multiplier=1, jitter=1.0)
+    with mock.patch("whatsapp_async.retry.random.random", side_effect=[0.0, 0.25, 0.999]):
+        waits = [policy.backoff(1) for _ in range(3)]
+    assert waits == pytest.approx([2.0, 1.5, 0.002])
