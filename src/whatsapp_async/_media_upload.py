@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,10 @@ from typing import IO, cast
 from ._validation import check_text
 from .errors import ValidationError
 from .types.media import MEDIA_SIZE_LIMITS, STICKER_ANIMATED_LIMIT, STICKER_STATIC_LIMIT
+
+# What an HTTP header may not hold (a tab may): aiohttp refuses to write such a
+# header with a bare ValueError, after the upload was already prepared.
+_HEADER_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 # Fixed table rather than ``mimetypes``: the system MIME database differs
 # between machines (e.g. ``.amr`` or ``.opus`` are often missing).
@@ -62,7 +67,8 @@ def prepare_upload(file: object, mime_type: str | None, filename: str | None) ->
         ValidationError: Unknown or unsupported type, empty file, too large for
             its type, a text-mode or non-seekable stream, a path that names no
             file (missing, too long, not encodable), or a ``mime_type`` or
-            ``filename`` that is not a string or holds a lone surrogate.
+            ``filename`` that is not a string or holds a lone surrogate (or,
+            for ``filename``, a control character).
         OSError: An existing file cannot be read (e.g. no permission).
     """
     if mime_type is not None:
@@ -97,6 +103,11 @@ def prepare_upload(file: object, mime_type: str | None, filename: str | None) ->
         # A name from the path or stream (not only the caller's) goes into
         # the multipart header, which needs encodable text.
         check_text("filename", name)
+        if _HEADER_CONTROL.search(name):
+            raise ValidationError(
+                "filename", "must not hold control characters (U+0000 to U+001F other than "
+                "tab, U+007F): it goes into the upload's multipart header"
+            )
     mime = resolve_mime(mime_type, name)
     check_size(mime, size, head)
     return PreparedUpload(
