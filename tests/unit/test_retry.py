@@ -19,10 +19,12 @@ from whatsapp_async import (
     RequestTimeout,
     RetryPolicy,
     ServerError,
+    ThrottleUnavailableError,
     ThroughputLimitError,
     UnexpectedResponseError,
     WhatsAppClient,
 )
+from whatsapp_async.retry import may_have_been_sent
 from whatsapp_async.types.common import Success
 
 SEND = f"{BASE}/1/messages"
@@ -267,6 +269,33 @@ def test_policy_accepts_the_ends_of_each_range(kwargs: dict[str, float]) -> None
     policy = RetryPolicy(**kwargs)  # type: ignore[arg-type]
     for attempt in (1, 2, 3):
         assert 0 <= policy.backoff(attempt) <= policy.max_backoff
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"max_attempts": 0}, "max_attempts must be >= 1"),
+        ({"jitter": 1.5}, "jitter must be between 0 and 1"),
+        ({"initial_backoff": -1}, "backoff times must be >= 0"),
+        ({"max_backoff": -1}, "backoff times must be >= 0"),
+    ],
+)
+def test_a_refused_policy_says_which_setting_is_wrong(
+    kwargs: dict[str, float], message: str
+) -> None:
+    with pytest.raises(ValueError) as info:
+        RetryPolicy(**kwargs)  # type: ignore[arg-type]
+    assert str(info.value) == message
+
+
+def test_the_disabled_policy_makes_one_attempt_and_waits_out_no_pair_limit() -> None:
+    assert RetryPolicy.disabled() == RetryPolicy(max_attempts=1, pair_limit_delays=())
+
+
+def test_may_have_been_sent_follows_the_fate_of_one_attempt() -> None:
+    assert may_have_been_sent(RequestTimeout("slow"))
+    assert may_have_been_sent(ThrottleUnavailableError("redis is down"))
+    assert not may_have_been_sent(ServerError(status=500, code=131000, message="no"))
 
 
 def test_full_jitter_waits_anywhere_up_to_the_backoff() -> None:
