@@ -4,14 +4,23 @@ journal entry of a row that could not be built, and what a stop may cancel."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from pathlib import Path
 
 import msgspec
+import pytest
 
 from tests.support import PHONE_NUMBER_ID, TOKEN, BlockingThrottle, UnavailableThrottle
-from whatsapp_async import WhatsAppClient
+from whatsapp_async import (
+    ClientClosedError,
+    RecipientError,
+    ThrottleUnavailableError,
+    ValidationError,
+    WhatsAppClient,
+)
 from whatsapp_async.bulk import Broadcast, BroadcastProgress, Recipient, SendOutcome
+from whatsapp_async.bulk._row_outcome import error_of, failed_send
 from whatsapp_async.journal import Journal, JournalEntry
 
 FAST = "+15550000001"
@@ -199,3 +208,67 @@ async def test_rows_stopped_while_held_by_the_throttle_count_no_attempts() -> No
     assert sorted((o.to, o.status, o.attempts) for o in outcomes) == [
         (FAST, "skipped", 0), (STUCK, "skipped", 0)
     ]
+
+
+# --------------------------------------------------------------------------- row outcomes
+
+
+def judged(exc: BaseException, attempts: int) -> SendOutcome:
+    try:
+        raise exc
+    except BaseException as raised:  # judged inside the except block, as the engine does
+        return failed_send(raised, FAST, 7, attempts, stop_on_fatal=False).outcome
+
+
+@pytest.mark.parametrize(
+    "exc", [ValidationError("template.name", "must not be empty"),
+            ThrottleUnavailableError("redis is down"), ClientClosedError("closed"),
+            asyncio.CancelledError(), RecipientError(status=400, code=131026, message="no")],
+)
+def test_every_judged_outcome_keeps_its_recipient_and_row(exc: BaseException) -> None:
+    outcome = judged(exc, 0)
+    assert (outcome.to, outcome.row) == (FAST, 7)
+
+
+def test_an_unexpected_exception_is_logged_with_the_row_it_happened_at(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="whatsapp_async"):
+        judged(RuntimeError("boom"), 1)
+    [record] = caplog.records
+    assert record.getMessage() == "broadcast: unexpected error sending to row 7"
+    assert record.exc_info is not None
+
+
+def test_an_exception_without_text_is_described_by_its_class() -> None:
+    assert error_of(RuntimeError()).message == "RuntimeError"
+    assert error_of(RuntimeError("boom")).message == "boom"
+
+
+class Message(msgspec.Struct, frozen=True):
+    id: object
+
+
+class Response(msgspec.Struct, frozen=True):
+    messages: list[Message]
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        (Sent("wamid.A"), "wamid.A"),
+        (Response([Message("wamid.B"), Message("wamid.C")]), "wamid.B"),
+        (Response([Message(5)]), None),
+        (Response([]), None),
+        (None, None),
+    ],
+)
+async def test_a_custom_send_s_message_id_is_read_from_what_it_returned(
+    sent: object, expected: str | None
+) -> None:
+    async def send(wa: WhatsAppClient, to: str, row: Recipient) -> object:
+        return sent
+
+    async with WhatsAppClient(TOKEN, PHONE_NUMBER_ID) as client:
+        [outcome] = [o async for o in Broadcast(client, [FAST], send=send)]
+    assert (outcome.status, outcome.message_id) == ("sent", expected)

@@ -7,6 +7,8 @@ client tells any throttle), so they hold whatever throttle implements it.
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Awaitable
 
 import pytest
 from aioresponses import aioresponses
@@ -14,6 +16,7 @@ from aioresponses import aioresponses
 from tests.support import BASE, NO_RETRY
 from tests.virtual_clock import on_virtual_clock
 from whatsapp_async import (
+    Answer,
     APIRequest,
     LocalThrottle,
     ThroughputLimitError,
@@ -119,3 +122,130 @@ async def test_the_repr_shows_the_rate_and_how_many_numbers_are_tracked() -> Non
     await throttle.acquire("1")
     await throttle.acquire("2")
     assert repr(throttle) == "LocalThrottle(rate=12.5, numbers=2)"
+
+
+async def test_a_throttle_with_observe_sees_every_answer_with_its_number() -> None:
+    seen: list[tuple[str, int]] = []
+
+    class Observing(Reports):
+        async def observe(self, phone_number_id: str, answer: Answer) -> None:
+            seen.append((phone_number_id, answer.status))
+
+    throttle = Observing()
+    async with WhatsAppClient("t", "1", retry=NO_RETRY, throttle=throttle) as wa:
+        with aioresponses() as mock:
+            mock.post(f"{BASE}/1/messages", payload={"success": True})
+            mock.post(f"{BASE}/1/messages", status=400,
+                      payload={"error": {"code": 130429, "message": "Rate limit hit"}})
+            await wa.request(SEND)
+            with pytest.raises(ThroughputLimitError):
+                await wa.request(SEND)
+    assert seen == [("1", 200), ("1", 400)]
+    assert throttle.reports == []  # its own observe decides; the built-in rules stay out
+
+
+# --------------------------------------------------------------------------- LocalThrottle
+
+
+def test_redis_throttle_is_found_on_the_throttle_module_and_nothing_else_is() -> None:
+    from whatsapp_async import throttle
+    from whatsapp_async._redis_throttle import RedisThrottle
+
+    assert throttle.RedisThrottle is RedisThrottle
+    with pytest.raises(AttributeError) as info:
+        _ = throttle.Nope  # type: ignore[attr-defined]
+    assert str(info.value) == "module 'whatsapp_async.throttle' has no attribute 'Nope'"
+
+
+async def test_set_rate_of_a_number_not_seen_yet_is_its_rate_from_then_on() -> None:
+    throttle = LocalThrottle(rate=10)
+    await throttle.set_rate("2", 200)
+    assert throttle.rate_for("2") == 200
+    assert throttle.rate_for("3") == 10
+
+
+@on_virtual_clock
+async def test_a_report_for_a_number_never_sent_from_makes_a_usable_bucket() -> None:
+    throttle = LocalThrottle(rate=100, idle_ttl=1.0, max_pause=0.0)
+    await throttle.report_rate_limited("new")
+    assert throttle.rate_for("new") == 50
+    await asyncio.sleep(2.0)
+    await throttle.acquire("other")  # a sweep reads every bucket's times
+    await throttle.acquire("new")
+
+
+@on_virtual_clock
+async def test_a_report_after_a_short_pause_but_within_the_second_is_the_same_event() -> None:
+    throttle = LocalThrottle(rate=100, burst=1)
+    await throttle.report_rate_limited("1", retry_after=0.2)
+    await asyncio.sleep(0.5)  # past the pause, within the second of the first report
+    await throttle.report_rate_limited("1", retry_after=0.2)
+    assert throttle.rate_for("1") == 50
+
+
+@on_virtual_clock
+async def test_a_report_within_a_long_pause_is_the_same_event() -> None:
+    throttle = LocalThrottle(rate=100, burst=1)
+    await throttle.report_rate_limited("1", retry_after=3.0)
+    await asyncio.sleep(1.5)  # past the first second, within the pause
+    await throttle.report_rate_limited("1")
+    assert throttle.rate_for("1") == 50
+
+
+@on_virtual_clock
+async def test_a_short_hint_within_the_event_lengthens_the_pause_by_that_much_only() -> None:
+    throttle = LocalThrottle(rate=100, burst=1)
+    await throttle.acquire("1")
+    await throttle.report_rate_limited("1", retry_after=0.1)
+    await asyncio.sleep(0.2)
+    await throttle.report_rate_limited("1", retry_after=0.3)  # the pause now ends at 0.5
+    # 0.3 s more of pause, then one token at 50/s
+    assert await timed(throttle.acquire("1")) == pytest.approx(0.32, abs=SLACK)
+
+
+@on_virtual_clock
+async def test_a_hit_a_minute_after_the_last_starts_the_pauses_over() -> None:
+    throttle = LocalThrottle(rate=100, burst=1, recovery_interval=1000)
+    await throttle.acquire("1")
+    await throttle.report_rate_limited("1")
+    await asyncio.sleep(60.5)
+    await throttle.report_rate_limited("1")
+    # a 1 s pause again, not 2 s; then a token at 25/s
+    assert await timed(throttle.acquire("1")) == pytest.approx(1.04, abs=SLACK)
+
+
+@on_virtual_clock
+async def test_the_rate_climbs_a_tenth_per_quiet_interval_counted_from_the_last_step() -> None:
+    throttle = LocalThrottle(rate=100, burst=1, recovery_interval=1.0, max_pause=0.0)
+    await asyncio.sleep(10)  # the steps are counted from the report, not from time 0
+    await throttle.report_rate_limited("1")
+    assert throttle.rate_for("1") == 50
+    await asyncio.sleep(1.05)
+    await throttle.acquire("1")
+    assert throttle.rate_for("1") == pytest.approx(60)
+    await asyncio.sleep(1.0)
+    await throttle.acquire("1")
+    assert throttle.rate_for("1") == pytest.approx(70)
+
+
+@on_virtual_clock
+async def test_a_throughput_hit_is_logged_with_the_pause_and_the_new_rate(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    throttle = LocalThrottle(rate=100)
+    with caplog.at_level(logging.INFO, logger="whatsapp_async"):
+        await throttle.report_rate_limited("1234", retry_after=0.3)
+    assert [r.getMessage() for r in caplog.records] == [
+        "throughput limit hit for number 1234: pausing 0.3s, rate now 50.0/s"
+    ]
+
+
+async def timed(awaitable: Awaitable[None]) -> float:
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    await awaitable
+    return loop.time() - start
+
+
+# Each idle turn of the virtual clock moves it on by a microsecond or so.
+SLACK = 0.005
