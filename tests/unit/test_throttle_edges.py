@@ -240,7 +240,7 @@ async def test_a_throughput_hit_is_logged_with_the_pause_and_the_new_rate(
     ]
 
 
-async def timed(awaitable: Awaitable[None]) -> float:
+async def timed(awaitable: Awaitable[object]) -> float:
     loop = asyncio.get_running_loop()
     start = loop.time()
     await awaitable
@@ -249,3 +249,39 @@ async def timed(awaitable: Awaitable[None]) -> float:
 
 # Each idle turn of the virtual clock moves it on by a microsecond or so.
 SLACK = 0.005
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"rate": 0}, "rate must be > 0 messages per second, got 0"),
+        ({"rates": {"x": -1.5}}, "rate must be > 0 messages per second, got -1.5"),
+        ({"burst": 0.5}, "burst must be >= 1, got 0.5"),
+    ],
+)
+def test_a_refused_rate_says_what_it_got(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        LocalThrottle(**kwargs)  # type: ignore[arg-type]
+    assert str(info.value) == message
+
+
+def test_the_default_rate_is_meta_s_default_of_80_per_second() -> None:
+    assert LocalThrottle().rate_for("1") == 80
+
+
+@on_virtual_clock
+async def test_the_default_burst_is_a_tenth_of_a_second_s_worth() -> None:
+    throttle = LocalThrottle(rate=100)  # burst 10
+    await throttle.acquire("1")
+    await asyncio.sleep(1.0)  # the bucket empties
+    assert await timed(asyncio.gather(*(throttle.acquire("1") for _ in range(10)))) < SLACK
+    assert await timed(throttle.acquire("1")) == pytest.approx(0.01, abs=SLACK)
+
+
+@on_virtual_clock
+async def test_at_a_low_rate_the_default_burst_is_one_token() -> None:
+    throttle = LocalThrottle(rate=5)
+    await throttle.acquire("1")
+    await asyncio.sleep(2.0)
+    assert await timed(throttle.acquire("1")) < SLACK
+    assert await timed(throttle.acquire("1")) == pytest.approx(0.2, abs=SLACK)
