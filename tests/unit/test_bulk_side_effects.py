@@ -272,3 +272,16 @@ async def test_a_custom_send_s_message_id_is_read_from_what_it_returned(
     async with WhatsAppClient(TOKEN, PHONE_NUMBER_ID) as client:
         [outcome] = [o async for o in Broadcast(client, [FAST], send=send)]
     assert (outcome.status, outcome.message_id) == ("sent", expected)
+
+
+class NoId(msgspec.Struct, frozen=True):
+    status: str
+
+
+async def test_a_custom_send_s_answer_without_an_id_gives_no_message_id() -> None:
+    async def send(wa: WhatsAppClient, to: str, row: Recipient) -> object:
+        return Response([NoId("accepted")])  # type: ignore[list-item]
+
+    async with WhatsAppClient(TOKEN, PHONE_NUMBER_ID) as client:
+        [outcome] = [o async for o in Broadcast(client, [FAST], send=send)]
+    assert (outcome.status, outcome.message_id) == ("sent", None)

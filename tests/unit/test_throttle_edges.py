@@ -285,3 +285,55 @@ async def test_at_a_low_rate_the_default_burst_is_one_token() -> None:
     await asyncio.sleep(2.0)
     assert await timed(throttle.acquire("1")) < SLACK
     assert await timed(throttle.acquire("1")) == pytest.approx(0.2, abs=SLACK)
+
+
+async def test_an_observe_attribute_that_is_not_callable_leaves_the_built_in_rules() -> None:
+    class NotObserving(Reports):
+        observe = None
+
+    throttle = NotObserving()
+    async with WhatsAppClient("t", "1", retry=NO_RETRY, throttle=throttle) as wa:
+        with aioresponses() as mock:
+            mock.post(f"{BASE}/1/messages", status=400,
+                      payload={"error": {"code": 130429, "message": "Rate limit hit"}})
+            with pytest.raises(ThroughputLimitError):
+                await wa.request(SEND)
+    assert throttle.reports == [("1", None)]
+
+
+@on_virtual_clock
+async def test_the_default_longest_pause_is_30_seconds() -> None:
+    throttle = LocalThrottle(rate=100, burst=1)
+    await throttle.acquire("1")
+    await throttle.report_rate_limited("1", retry_after=600)
+    assert await timed(throttle.acquire("1")) == pytest.approx(30.02, abs=SLACK)
+
+
+@on_virtual_clock
+async def test_the_default_recovery_step_comes_after_5_quiet_seconds() -> None:
+    throttle = LocalThrottle(rate=100, max_pause=0.0)
+    await throttle.report_rate_limited("1")
+    await asyncio.sleep(4.9)
+    await throttle.acquire("1")
+    assert throttle.rate_for("1") == 50
+    await asyncio.sleep(0.2)
+    await throttle.acquire("1")
+    assert throttle.rate_for("1") == 60
+
+
+@on_virtual_clock
+async def test_an_unused_number_is_forgotten_after_the_default_5_minutes() -> None:
+    throttle = LocalThrottle(rate=100)
+    await throttle.acquire("old")
+    await asyncio.sleep(300.5)
+    await throttle.acquire("new")
+    assert set(throttle._buckets) == {"new"}
+
+
+@on_virtual_clock
+async def test_a_new_rate_on_an_idle_bucket_lets_the_next_send_go_at_once() -> None:
+    throttle = LocalThrottle(rate=10, burst=1)
+    await throttle.acquire("1")
+    await asyncio.sleep(1.0)
+    await throttle.set_rate("1", 20)
+    assert await timed(throttle.acquire("1")) < SLACK
