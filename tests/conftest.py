@@ -82,3 +82,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.longrepr = f"skipped under WHATSAPP_ASYNC_NO_SKIP=1 (CI runs every test): {reason}"
+
+
+#: The per-test limit (``timeout`` in pyproject.toml) for a test that may first
+#: install Prism from npm (up to 600 s) and start it (up to 90 s): the time spent
+#: in a session fixture's setup counts against the first test that uses it.
+_PRISM_INSTALL_TIMEOUT = 900
+_PRISM_FIXTURES = frozenset({"prism_url", "prism_media_url"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _PRISM_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.timeout(_PRISM_INSTALL_TIMEOUT))

@@ -16,6 +16,10 @@ from ._validation import check_text
 from .errors import ValidationError
 from .types.media import MEDIA_SIZE_LIMITS, STICKER_ANIMATED_LIMIT, STICKER_STATIC_LIMIT
 
+# What an HTTP header may not hold (a tab may): aiohttp refuses to write such a
+# header with a bare ValueError, after the upload was already prepared.
+_HEADER_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
 # Fixed table rather than ``mimetypes``: the system MIME database differs
 # between machines (e.g. ``.amr`` or ``.opus`` are often missing).
 _EXTENSIONS: dict[str, str] = {
@@ -47,9 +51,6 @@ class PreparedUpload:
     open: Callable[[], bytes | IO[bytes]]
 
 
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def prepare_upload(file: object, mime_type: str | None, filename: str | None) -> PreparedUpload:
     """Work out an upload's name, type, size and per-attempt reader (blocking: run in a thread).
 
@@ -66,8 +67,8 @@ def prepare_upload(file: object, mime_type: str | None, filename: str | None) ->
         ValidationError: Unknown or unsupported type, empty file, too large for
             its type, a text-mode or non-seekable stream, a path that names no
             file (missing, too long, not encodable), or a ``mime_type`` or
-            ``filename`` that is not a string or holds a lone surrogate, or a
-            ``filename`` with a control character.
+            ``filename`` that is not a string or holds a lone surrogate (or,
+            for ``filename``, a control character).
         OSError: An existing file cannot be read (e.g. no permission).
     """
     if mime_type is not None:
@@ -103,10 +104,10 @@ def prepare_upload(file: object, mime_type: str | None, filename: str | None) ->
         # the multipart header, which needs encodable text without line breaks
         # or other control characters (aiohttp refuses them as header injection).
         check_text("filename", name)
-        if _CONTROL_CHARACTER.search(name):
+        if _HEADER_CONTROL.search(name):
             raise ValidationError(
-                "filename", "must not hold control characters (U+0000 to U+001F, U+007F): "
-                "it goes into the upload's Content-Disposition header"
+                "filename", "must not hold control characters (U+0000 to U+001F other than "
+                "tab, U+007F): it goes into the upload's multipart header"
             )
     mime = resolve_mime(mime_type, name)
     check_size(mime, size, head)

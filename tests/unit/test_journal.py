@@ -124,6 +124,11 @@ async def test_opening_a_file_that_is_not_a_database_fails(tmp_path: Path) -> No
     assert str(bogus) in str(info.value) and "move it aside" in str(info.value)
 
 
+def test_the_repr_names_the_file_and_the_campaign(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "run.db", campaign="spring")
+    assert repr(journal) == f"Journal({str(tmp_path / 'run.db')!r}, campaign='spring')"
+
+
 def test_an_empty_campaign_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="campaign"):
         Journal(tmp_path / "run.db", campaign="")

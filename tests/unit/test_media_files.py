@@ -71,6 +71,19 @@ def test_bytes_get_a_default_name_from_their_type_and_a_fresh_reader_each_time()
     assert first.read() == second.read() == JPEG
 
 
+@pytest.mark.parametrize("name", ["a\x1fb.jpg", "line\nbreak.jpg", "nul\x00.jpg", "del\x7f.jpg"])
+def test_a_filename_with_a_control_character_is_refused_before_any_request(name: str) -> None:
+    # It would go into the multipart header, which aiohttp refuses to write.
+    with pytest.raises(ValidationError) as info:
+        prepare_upload(JPEG, "image/jpeg", name)
+    assert info.value.field == "filename"
+    assert "control characters" in str(info.value)
+
+
+def test_a_filename_with_a_tab_is_sent() -> None:
+    assert prepare_upload(JPEG, "image/jpeg", "a\tb.jpg").filename == "a\tb.jpg"
+
+
 def test_a_path_is_named_by_its_file_and_reopened_from_the_start(tmp_path: Path) -> None:
     path = tmp_path / "photo.JPG"
     path.write_bytes(JPEG)

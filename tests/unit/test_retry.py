@@ -19,10 +19,12 @@ from whatsapp_async import (
     RequestTimeout,
     RetryPolicy,
     ServerError,
+    ThrottleUnavailableError,
     ThroughputLimitError,
     UnexpectedResponseError,
     WhatsAppClient,
 )
+from whatsapp_async.retry import may_have_been_sent
 from whatsapp_async.types.common import Success
 
 SEND = f"{BASE}/1/messages"
@@ -253,7 +255,51 @@ async def test_disabled_policy_never_retries() -> None:
             assert count(m) == 1
 
 
-@pytest.mark.parametrize("kwargs", [{"max_attempts": 0}, {"jitter": 2}, {"initial_backoff": -1}])
+@pytest.mark.parametrize("kwargs", [{"max_attempts": 0}, {"jitter": 2}, {"jitter": 1.01},
+                                    {"jitter": -0.01}, {"initial_backoff": -1},
+                                    {"max_backoff": -1}])
 def test_policy_refuses_nonsense(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         RetryPolicy(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kwargs", [{"max_attempts": 1}, {"jitter": 0.0}, {"jitter": 1.0},
+                                    {"initial_backoff": 0, "max_backoff": 0}])
+def test_policy_accepts_the_ends_of_each_range(kwargs: dict[str, float]) -> None:
+    policy = RetryPolicy(**kwargs)  # type: ignore[arg-type]
+    for attempt in (1, 2, 3):
+        assert 0 <= policy.backoff(attempt) <= policy.max_backoff
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"max_attempts": 0}, "max_attempts must be >= 1"),
+        ({"jitter": 1.5}, "jitter must be between 0 and 1"),
+        ({"initial_backoff": -1}, "backoff times must be >= 0"),
+        ({"max_backoff": -1}, "backoff times must be >= 0"),
+    ],
+)
+def test_a_refused_policy_says_which_setting_is_wrong(
+    kwargs: dict[str, float], message: str
+) -> None:
+    with pytest.raises(ValueError) as info:
+        RetryPolicy(**kwargs)  # type: ignore[arg-type]
+    assert str(info.value) == message
+
+
+def test_the_disabled_policy_makes_one_attempt_and_waits_out_no_pair_limit() -> None:
+    assert RetryPolicy.disabled() == RetryPolicy(max_attempts=1, pair_limit_delays=())
+
+
+def test_may_have_been_sent_follows_the_fate_of_one_attempt() -> None:
+    assert may_have_been_sent(RequestTimeout("slow"))
+    assert may_have_been_sent(ThrottleUnavailableError("redis is down"))
+    assert not may_have_been_sent(ServerError(status=500, code=131000, message="no"))
+
+
+def test_full_jitter_waits_anywhere_up_to_the_backoff() -> None:
+    policy = RetryPolicy(initial_backoff=2, multiplier=1, jitter=1.0)
+    with mock.patch("whatsapp_async.retry.random.random", side_effect=[0.0, 0.25, 0.999]):
+        waits = [policy.backoff(1) for _ in range(3)]
+    assert waits == pytest.approx([2.0, 1.5, 0.002])
