@@ -48,7 +48,7 @@ async def main(cfg: dict[str, Any]) -> dict[str, Any]:
             probe_interval=cfg.get("probe_interval", 2.0), socket_timeout=1.0,
         )
     else:
-        throttle = LocalThrottle(cfg["rate"])
+        throttle = LocalThrottle(cfg["rate"], usage_threshold=cfg.get("usage_threshold", 0.9))
     ids: list[str] = []
     outcomes: Counter[str] = Counter()
     attempts = 0

@@ -91,8 +91,11 @@ async def test_four_processes_share_one_budget_through_redis(redis_server: Redis
 
 async def test_a_local_throttle_per_process_trips_the_limit() -> None:
     async with FakeCloudAPI(phone_numbers=(NUMBER,), messages_per_second=RATE) as fake:
+        # Without pacing from the usage headers, which would ease each process off
+        # before 130429 and hide what a throttle per process does.
         _, reports = await run_workers(
-            fake, [{"throttle": "local", "rate": RATE}] * 4, duration=2.0
+            fake, [{"throttle": "local", "rate": RATE, "usage_threshold": None}] * 4,
+            duration=2.0,
         )
     # Each process believes it owns the whole 100/s: together they send 400/s.
     assert fake.count_refusals(130429) > 0
