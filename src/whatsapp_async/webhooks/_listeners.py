@@ -248,6 +248,9 @@ class Listening:
         waiters.append(waiter)
         try:
             return await asyncio.wait_for(future, timeout)
+        except asyncio.TimeoutError:
+            # Before Python 3.11 asyncio's TimeoutError is not the built-in one.
+            raise TimeoutError(f"no matching message from {sender} within {timeout} s") from None
         finally:
             if waiter in waiters:
                 waiters.remove(waiter)

@@ -297,6 +297,9 @@ def _change(field: str, raw: msgspec.Raw, where: str, extras: dict[str, Any]) ->
                 value = _lenient(raw, _VALUE_TYPES[field], extras)
             except msgspec.ValidationError as exc:
                 return UnknownChange(field=field, value=raw.copy(), reason=str(exc))
+            except (msgspec.DecodeError, UnicodeError) as exc:
+                # Raised inside the handler above, so its siblings below miss it.
+                raise InvalidPayloadError(f"{exc} (in {where})") from None
         except (msgspec.DecodeError, UnicodeError) as exc:
             raise InvalidPayloadError(f"{exc} (in {where})") from None
         except RecursionError:
