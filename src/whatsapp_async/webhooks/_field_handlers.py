@@ -79,7 +79,8 @@ class FieldHandlers(HandlerRegistry):
     ) -> Any:
         """Register a handler for ``message_template_status_update``.
 
-        It runs when a template was approved, rejected, paused, disabled, .
+        It runs when a template was approved, rejected, paused, disabled or
+        reinstated (Meta's ``event``).
 
         Usable bare or called; with ``event=`` it must be called.
 
@@ -205,7 +206,8 @@ class FieldHandlers(HandlerRegistry):
     ) -> Any:
         """Register a handler for ``account_update``.
 
-        It runs when the account was verified, banned, restricted, shared with a partner, .
+        It runs when the account was verified, banned, restricted, shared with
+        a partner, and so on (Meta's ``event``).
 
         Usable bare or called; with ``event=`` it must be called.
 
