@@ -1,9 +1,10 @@
 """``FakeCloudAPI``: a stateful WhatsApp Cloud API on loopback, built on aiohttp.web.
 
-This module holds the fake's lifecycle, its controls, what it shows of its
-state, and the route table. The operations are served by the ``_routes_*``
-modules (one area each), through the ``_gate`` (auth, faults, refusals); the
-state they share is a ``FakeStore``.
+This module holds the fake's lifecycle, its controls and what it shows of its
+state. The operations are served by the ``_routes_*`` modules (one area each),
+listed in ``_route_table``, through the ``_gate`` (auth, faults, refusals); the
+state they share is a ``FakeStore``. The ``simulate_<field>`` methods come from
+``_field_simulator`` and the template controls from ``_template_controls``.
 """
 
 from __future__ import annotations
@@ -16,15 +17,12 @@ from aiohttp import web
 from ._faults import SEND, Fault, FaultInjector, FaultPlan
 from ._field_simulator import FieldSimulation
 from ._flow_exchange import FlowExchange, flow_exchange
-from ._gate import Gate, unknown_node
+from ._gate import Gate
 from ._inbound import InboundSimulator
+from ._route_table import route_table
 from ._routes_account import AccountRoutes
-from ._routes_flows import FlowRoutes, StoredFlow, flow_table
+from ._routes_flows import FlowRoutes, StoredFlow
 from ._routes_media import MediaRoutes
-from ._routes_messages import MessageRoutes
-from ._routes_numbers import PhoneNumberRoutes
-from ._routes_profile import ProfileRoutes
-from ._routes_qr import QrRoutes
 from ._routes_templates import TemplateRoutes
 from ._state import (
     FakeStore,
@@ -37,7 +35,8 @@ from ._state import (
     StoredQrCode,
     digits,
 )
-from ._templates import StoredTemplate, TemplateBook
+from ._template_controls import TemplateControls
+from ._templates import TemplateBook
 from ._webhooks import SimulatedMessage, WebhookDelivery, WebhookSender
 
 __all__ = ["FakeCloudAPI"]
@@ -46,7 +45,7 @@ __all__ = ["FakeCloudAPI"]
 _MAX_BODY = 110 * 2**20
 
 
-class FakeCloudAPI(FieldSimulation):
+class FakeCloudAPI(FieldSimulation, TemplateControls):
     """A local, stateful stand-in for Meta's WhatsApp Cloud API.
 
     It serves every operation of the library's API on loopback, remembers what
@@ -288,51 +287,6 @@ class FakeCloudAPI(FieldSimulation):
         if messages_per_second >= 1000:
             self._store.phone_numbers[phone_number_id].throughput_level = "HIGH"
 
-    def template(self, name: str, language: str = "en_US") -> StoredTemplate:
-        """The stored template ``name`` in ``language``.
-
-        Raises:
-            KeyError: The fake has no such template.
-        """
-        found = self.template_book.find(name, language)
-        if found is None:
-            raise KeyError(f"no template {name!r} in {language}")
-        return found
-
-    def set_template_status(self, name: str, status: str, *, language: str = "en_US",
-                            reason: str = "NONE") -> StoredTemplate:
-        """Change a template's status, posting ``message_template_status_update``.
-
-        Args:
-            name: The template.
-            status: ``APPROVED``, ``REJECTED``, ``PAUSED``, ``DISABLED``, ``PENDING``, ...
-            language: Its language.
-            reason: The webhook's ``reason`` (``NONE``, ``INCORRECT_CATEGORY``, ...).
-
-        Returns:
-            The template, changed.
-
-        Raises:
-            KeyError: The fake has no such template.
-        """
-        stored = self.template(name, language)
-        self._template_routes.set_status(stored, status.upper(), reason)
-        return stored
-
-    def approve_template(self, name: str, *, language: str = "en_US") -> StoredTemplate:
-        """Approve a template (as review would), posting its status webhook."""
-        return self.set_template_status(name, "APPROVED", language=language)
-
-    def reject_template(self, name: str, *, language: str = "en_US",
-                        reason: str = "INVALID_FORMAT") -> StoredTemplate:
-        """Reject a template with ``reason``, posting its status webhook."""
-        return self.set_template_status(name, "REJECTED", language=language, reason=reason)
-
-    def pause_template(self, name: str, *, language: str = "en_US") -> StoredTemplate:
-        """Pause a template (sends then get 132015), posting its status webhook."""
-        return self.set_template_status(name, "PAUSED", language=language,
-                                        reason="LOW_QUALITY")
-
     def fail_deliveries_to(self, to: str, code: int = 131026) -> None:
         """Make messages to recipient ``to`` end with a ``failed`` status carrying ``code``."""
         self._store.failing[digits(to)] = code
@@ -495,75 +449,9 @@ class FakeCloudAPI(FieldSimulation):
         return f"<FakeCloudAPI {where} numbers={list(self.numbers)} sent={len(self.sent)}>"
 
     def _add_routes(self, app: web.Application) -> None:
-        # The whole served surface, one row per operation (the seed spec's
-        # operationId names faults and refusals). A new API area is a
-        # _routes_<area>.py module plus its rows here.
-        store, gate, media = self._store, self._gate, self._media
-        serve = gate.serve
-        phone = PhoneNumberRoutes(self, store)
-        messages = MessageRoutes(self, store)
-        profile = ProfileRoutes()
-        qr = QrRoutes(self, store)
-        tpl = self._template_routes
-        acct = self._account_routes
-        node = r"/{version:v\d+\.\d+}/{node}"
-        table = [
-            *flow_table(self._flows, serve),
-            ("GET", node, serve("getPhoneNumber", acct.number_get_or(phone.get),
-                                other_node=("getMediaUrl",
-                                            acct.get_or(tpl.get_or(media.get_url))))),
-            ("POST", node, serve("setTwoStepVerification", phone.set_pin,
-                                 other_node=("editTemplate", tpl.edit))),
-            ("DELETE", node, serve("deleteMedia", unknown_node,
-                                   other_node=("deleteMedia", media.delete))),
-            ("POST", f"{node}/messages", serve(SEND, messages.send)),
-            ("POST", f"{node}/marketing_messages",
-             serve("sendMarketingMessage", messages.send_marketing)),
-            ("POST", f"{node}/media", serve("uploadMedia", media.upload)),
-            ("GET", f"{node}/whatsapp_business_profile",
-             serve("getBusinessProfile", profile.get)),
-            ("POST", f"{node}/whatsapp_business_profile",
-             serve("updateBusinessProfile", profile.update)),
-            ("POST", f"{node}/request_code",
-             serve("requestVerificationCode", phone.request_code)),
-            ("POST", f"{node}/verify_code", serve("verifyCode", phone.verify_code)),
-            ("POST", f"{node}/register", serve("registerPhoneNumber", phone.register)),
-            ("POST", f"{node}/deregister", serve("deregisterPhoneNumber", phone.deregister)),
-            ("GET", f"{node}/message_qrdls", serve("listQrCodes", qr.list_codes)),
-            ("POST", f"{node}/message_qrdls", serve("createQrCode", qr.create)),
-            ("GET", f"{node}/message_qrdls/{{code}}", serve("getQrCode", qr.get)),
-            ("POST", f"{node}/message_qrdls/{{code}}", serve("updateQrCode", qr.update)),
-            ("DELETE", f"{node}/message_qrdls/{{code}}", serve("deleteQrCode", qr.delete)),
-            ("GET", f"{node}/message_templates",
-             serve("listTemplates", unknown_node, other_node=("listTemplates",
-                                                              tpl.list_templates))),
-            ("POST", f"{node}/message_templates",
-             serve("createTemplate", unknown_node, other_node=("createTemplate", tpl.create))),
-            ("DELETE", f"{node}/message_templates",
-             serve("deleteTemplate", unknown_node, other_node=("deleteTemplate", tpl.delete))),
-            ("GET", f"{node}/phone_numbers",
-             serve("listAccountNumbers", unknown_node,
-                   other_node=("listAccountNumbers", acct.phone_numbers))),
-            ("GET", f"{node}/subscribed_apps",
-             serve("listSubscribedApps", unknown_node,
-                   other_node=("listSubscribedApps", acct.list_apps))),
-            ("POST", f"{node}/subscribed_apps",
-             serve("subscribeApp", unknown_node, other_node=("subscribeApp", acct.subscribe))),
-            ("DELETE", f"{node}/subscribed_apps",
-             serve("unsubscribeApp", unknown_node,
-                   other_node=("unsubscribeApp", acct.unsubscribe))),
-            ("GET", f"{node}/block_users", serve("listBlockedUsers", acct.list_blocked)),
-            ("POST", f"{node}/block_users", serve("blockUsers", acct.block)),
-            ("DELETE", f"{node}/block_users", serve("unblockUsers", acct.unblock)),
-            ("GET", f"{node}/whatsapp_commerce_settings",
-             serve("getCommerceSettings", acct.get_commerce)),
-            ("POST", f"{node}/whatsapp_commerce_settings",
-             serve("updateCommerceSettings", acct.update_commerce)),
-            ("POST", f"{node}/conversational_automation",
-             serve("updateConversationalAutomation", acct.update_automation)),
-            ("GET", "/whatsapp_business/attachments/", media.download),
-            ("GET", "/_fake/qr/{name}", qr.image),
-            ("*", "/{tail:.*}", gate.unknown_path),
-        ]
-        for method, path, handler in table:
+        # The whole served surface: one row per operation, in _route_table.
+        for method, path, handler in route_table(
+            self, self._store, self._gate, self._media, self._flows,
+            self._template_routes, self._account_routes,
+        ):
             app.router.add_route(method, path, handler)
