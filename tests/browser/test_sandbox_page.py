@@ -36,6 +36,8 @@ async def test_the_echo_bot_answers_a_message_typed_in_the_page(
 
     answer = page.locator('[data-testid="message"][data-direction="out"][data-type="text"]')
     await answer.filter(has_text="Hello from the browser").wait_for()
+    # The sandbox posts sent, delivered and read for the bot's answer: its ticks turn blue.
+    await answer.locator('[data-testid="status"][data-status="read"]').wait_for()
     await page.screenshot(path=artifacts / "03-echoed.png")
 
     mine = page.locator('[data-testid="message"][data-direction="in"]')

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -251,6 +251,8 @@ class WebhookSender:
         self.url = url
         self.app_secret = app_secret
         self.deliveries: list[WebhookDelivery] = []
+        #: Called with each delivery once it is made (the sandbox's page follows statuses).
+        self.listener: Callable[[WebhookDelivery], None] | None = None
         self._queues: list[asyncio.Queue[tuple[str, bytes, str] | None]] = [
             asyncio.Queue() for _ in range(lanes)
         ]
@@ -314,4 +316,6 @@ class WebhookSender:
             delivery = WebhookDelivery(kind, body, signature, None,
                                        f"{type(exc).__name__}: {exc}", message_id)
         self.deliveries.append(delivery)
+        if self.listener is not None:
+            self.listener(delivery)
         return delivery

@@ -10,9 +10,17 @@ from typing import Any
 from aiohttp import web
 
 from .._server import FakeCloudAPI
+from .._webhooks import WebhookDelivery
 from ._control import ControlRoutes
 from ._handshake import Verification, keep_verifying
-from ._inbox import InboundRecord, InboundRequest, inbound_item, out_item, read_item
+from ._inbox import (
+    InboundRecord,
+    InboundRequest,
+    inbound_item,
+    out_item,
+    read_item,
+    status_item,
+)
 from ._log import RequestLog, SendStats
 from ._template_status import apply_status, prepare_definitions
 from ._templates import fake_settings
@@ -54,6 +62,8 @@ class Sandbox(FakeCloudAPI):
         self.stats = SendStats()
         self.request_log = RequestLog(self.stats, self.changed)
         self.inbound: list[InboundRecord] = []
+        #: The status webhooks posted about business messages, as timeline items.
+        self.delivery_statuses: list[dict[str, Any]] = []
         self.verification = Verification(
             detail="" if verify_token else "no verify token: handshake skipped")
         self.epoch = 0
@@ -113,6 +123,12 @@ class Sandbox(FakeCloudAPI):
         self.changed()
         return record
 
+    def _note_delivery(self, delivery: WebhookDelivery) -> None:
+        item = status_item(delivery, self.now())
+        if item is not None:
+            self.delivery_statuses.append(item)
+            self.changed()
+
     def timeline(self, wa_id: str | None = None) -> list[dict[str, Any]]:
         """Every timeline item (of one customer, if given), oldest first."""
         items = [*map(out_item, self.sent), *map(inbound_item, self.inbound)]
@@ -120,9 +136,11 @@ class Sandbox(FakeCloudAPI):
             items = [item for item in items if item["wa_id"] == wa_id]
             ids = {item["id"] for item in items}
             reads = [read_item(m) for m in self.read_marks if m.message_id in ids]
+            statuses = [s for s in self.delivery_statuses if s["message_id"] in ids]
         else:
             reads = [read_item(m) for m in self.read_marks]
-        merged = items + reads
+            statuses = list(self.delivery_statuses)
+        merged = items + reads + statuses
         merged.sort(key=lambda item: item["time"])
         return merged
 
@@ -154,6 +172,7 @@ class Sandbox(FakeCloudAPI):
         """The sandbox's settings, as the page's header shows them."""
         return {
             "base_url": self.base_url, "access_token": self.access_token,
+            "business_account_id": self.waba_id,
             "phone_numbers": list(self.numbers), "webhook_url": self.webhook_url,
             "signed": self.app_secret is not None,
             "verification": self.verification.to_json(),
@@ -165,6 +184,7 @@ class Sandbox(FakeCloudAPI):
         """Forget everything, as :meth:`FakeCloudAPI.reset`, and the page's records too."""
         super().reset()
         self.inbound.clear()
+        self.delivery_statuses.clear()
         self.request_log.reset()
         self.stats.reset()
         self.epoch += 1
@@ -176,6 +196,8 @@ class Sandbox(FakeCloudAPI):
         """Start serving; with a webhook and a verify token, begin the handshake."""
         self.closing = False
         await super().start()
+        if self._store.sender is not None:
+            self._store.sender.listener = self._note_delivery
         if self.webhook_url is not None and self.verify_token is not None \
                 and self._verifier is None:
             self._verifier = asyncio.create_task(self.verify())

@@ -19,6 +19,7 @@ from ._faults_spec import plan_from_mapping, plan_from_spec, plan_to_dict
 from ._handshake import verify_webhook
 from ._inbox import inbound_item, out_item, parse_inbound
 from ._log import as_json
+from ._simulate import SIMULATIONS, simulate
 
 if TYPE_CHECKING:
     from ._app import Sandbox
@@ -31,6 +32,7 @@ _STATIC = {
     "sandbox.js": "text/javascript",
     "render.js": "text/javascript",
     "dashboard.js": "text/javascript",
+    "simulate.js": "text/javascript",
 }
 _MAX_LOG = 1000
 
@@ -54,6 +56,12 @@ async def _body(request: web.Request) -> Any:
         return json.loads(raw)
     except ValueError:
         raise ValidationError("body", "must be JSON") from None
+
+
+def _no_webhook() -> web.Response:
+    message = ("the sandbox has no webhook to post to: start it with --webhook-url "
+               "(your bot's webhook endpoint)")
+    return _json({"error": {"field": "webhook_url", "message": message}}, status=409)
 
 
 def _int(request: web.Request, name: str, default: int, high: int) -> int:
@@ -85,6 +93,8 @@ class ControlRoutes:
             (get, "/_sandbox/info", self.info),
             (get, "/_sandbox/events", self.events),
             (post, "/_sandbox/inbound", self.inbound),
+            (get, "/_sandbox/simulate", self.simulations),
+            (post, "/_sandbox/simulate/{kind}", self.simulate),
             (get, "/_sandbox/sent", self.sent),
             (get, "/_sandbox/conversations", self.conversations),
             (get, "/_sandbox/conversations/{wa_id}", self.conversation),
@@ -137,10 +147,28 @@ class ControlRoutes:
         try:
             record = await self._sandbox.send_inbound(parsed)
         except RuntimeError:
-            message = ("the sandbox has no webhook to post to: start it with --webhook-url "
-                       "(your bot's webhook endpoint)")
-            return _json({"error": {"field": "webhook_url", "message": message}}, status=409)
+            return _no_webhook()
         return _json(inbound_item(record))
+
+    async def simulations(self, _: web.Request) -> web.Response:
+        """``GET /_sandbox/simulate``: every kind with its body fields (for the page)."""
+        return _json({kind: {"field": sim.field, "fields": [
+            {"name": a.name, "type": a.kind.__name__, "required": a.required}
+            for a in sim.arguments]} for kind, sim in SIMULATIONS.items()})
+
+    async def simulate(self, request: web.Request) -> web.Response:
+        """``POST /_sandbox/simulate/{kind}``: another webhook field, posted to the bot."""
+        kind = request.match_info["kind"]
+        try:
+            delivery = await simulate(self._sandbox, kind, await _body(request))
+        except RuntimeError:
+            return _no_webhook()
+        self._sandbox.changed()
+        payload = delivery.payload
+        change = payload["entry"][0]["changes"][0]
+        return _json({"kind": kind, "field": change["field"], "value": change["value"],
+                      "webhook": {"status": delivery.status, "error": delivery.error,
+                                  "signed": delivery.signature is not None}})
 
     async def sent(self, request: web.Request) -> web.Response:
         """``GET /_sandbox/sent[?to=&since=]``: what the business sent."""

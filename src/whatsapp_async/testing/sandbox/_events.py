@@ -48,6 +48,7 @@ class Cursor:
     sent: int = 0
     inbound: int = 0
     reads: int = 0
+    statuses: int = 0
     log: int = 0
 
     def timeline(self, sandbox: Sandbox) -> list[dict[str, Any]]:
@@ -55,10 +56,13 @@ class Cursor:
         sent = sandbox.sent[self.sent:self.sent + _BATCH]
         inbound = sandbox.inbound[self.inbound:self.inbound + _BATCH]
         reads = sandbox.read_marks[self.reads:self.reads + _BATCH]
+        statuses = sandbox.delivery_statuses[self.statuses:self.statuses + _BATCH]
         self.sent += len(sent)
         self.inbound += len(inbound)
         self.reads += len(reads)
-        items = [*map(out_item, sent), *map(inbound_item, inbound), *map(read_item, reads)]
+        self.statuses += len(statuses)
+        items = [*map(out_item, sent), *map(inbound_item, inbound), *map(read_item, reads),
+                 *statuses]
         items.sort(key=lambda item: item["time"])
         return items
 

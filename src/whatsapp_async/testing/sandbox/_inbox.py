@@ -7,7 +7,10 @@ object with a ``kind``:
   the request body) or ``"in"`` (a customer message posted to the webhook:
   ``message`` is the webhook's message object, ``webhook`` how the bot answered);
 - ``read``: the bot marked ``message_id`` read (``typing`` when it also showed
-  the typing indicator).
+  the typing indicator);
+- ``status``: a status webhook the sandbox posted about a business message
+  (``sent``, ``delivered``, ``read`` or ``failed`` with ``error_code`` and
+  ``error_title``), which the page draws as the message's ticks.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from .._webhooks import (
 )
 
 __all__ = ["InboundRecord", "InboundRequest", "inbound_item", "out_item", "parse_inbound",
-           "read_item"]
+           "read_item", "status_item"]
 
 #: The ``type`` values ``POST /_sandbox/inbound`` takes.
 INBOUND_TYPES = ("text", "button_reply", "list_reply", "quick_reply", "location", "reaction",
@@ -195,3 +198,15 @@ def read_item(mark: ReadMark) -> dict[str, Any]:
     """A mark-as-read by the bot, as a timeline item."""
     return {"kind": "read", "message_id": mark.message_id, "typing": mark.typing_indicator,
             "phone_number_id": mark.phone_number_id, "time": mark.time}
+
+
+def status_item(delivery: WebhookDelivery, now: float) -> dict[str, Any] | None:
+    """A status webhook about a business message, as a timeline item (None for others)."""
+    if delivery.kind != "status":
+        return None
+    value = delivery.payload["entry"][0]["changes"][0]["value"]
+    status = value["statuses"][0]
+    errors = status.get("errors") or [{}]
+    return {"kind": "status", "message_id": status["id"], "wa_id": status["recipient_id"],
+            "status": status["status"], "error_code": errors[0].get("code"),
+            "error_title": errors[0].get("title"), "webhook": delivery.status, "time": now}

@@ -7,6 +7,8 @@
   const $ = (id) => document.getElementById(id);
   const MAX_LOG = 3000, MAX_LOG_ROWS = 500, MAX_CONVERSATIONS = 300;
   const TYPING_SECONDS = 25;
+  // How far a business message got; a later webhook never moves it back.
+  const STATUS_RANK = {sent: 1, delivered: 2, read: 3, played: 3, failed: 4};
 
   const state = {
     info: null,
@@ -14,6 +16,7 @@
     conversations: new Map(),   // wa_id -> {wa_id, name, items: [], last}
     byId: new Map(),            // message id -> timeline item
     reads: new Map(),           // message id -> read item
+    statuses: new Map(),        // business message id -> furthest status item
     reactions: new Map(),       // message id -> {out: emoji, in: emoji}
     selected: null,
     log: [],
@@ -80,6 +83,13 @@
   function addItems(items) {
     const touched = new Set();
     for (const item of items) {
+      if (item.kind === "status") {
+        // Webhooks may arrive out of order: keep the furthest status; failed ends it.
+        const seen = state.statuses.get(item.message_id);
+        if (!seen || STATUS_RANK[item.status] > STATUS_RANK[seen.status]) state.statuses.set(item.message_id, item);
+        touched.add(item.wa_id);
+        continue;
+      }
       if (item.kind === "read") {
         state.reads.set(item.message_id, item);
         const target = state.byId.get(item.message_id);
@@ -154,6 +164,18 @@
     return typingAt > lastOut && Date.now() / 1000 - typingAt < TYPING_SECONDS;
   }
 
+  function outTicks(item) {
+    const s = state.statuses.get(item.id);
+    const status = s ? s.status : "accepted";
+    const marks = {accepted: "\u{1F552}", sent: " \u2713", delivered: " \u2713\u2713", read: " \u2713\u2713", played: " \u2713\u2713", failed: " \u2717"};
+    const title = status === "failed"
+      ? `failed: ${s.error_code ?? ""} ${s.error_title ?? ""}`.trim()
+      : status === "accepted" ? "accepted by the API (no status webhook yet)" : status;
+    return h("span", {class: `ticks status-${status}${status === "read" || status === "played" ? " read" : ""}`,
+      "data-testid": "status", "data-status": status, "data-error-code": s && s.error_code != null ? String(s.error_code) : null, title},
+      marks[status] || status);
+  }
+
   function bubble(item) {
     const ctx = {templates: state.templates, actions: {
       buttonReply: (id, title) => actions.buttonReply(id, title, item.id),
@@ -169,7 +191,7 @@
     const reaction = state.reactions.get(item.id) || {};
     const read = state.reads.get(item.id);
     const meta = h("div", {class: "meta"}, Render.time(item.time),
-      out ? null : h("span", {class: `ticks${read ? " read" : ""}`, "data-testid": "receipt", "data-read": read ? "true" : "false",
+      out ? outTicks(item) : h("span", {class: `ticks${read ? " read" : ""}`, "data-testid": "receipt", "data-read": read ? "true" : "false",
         title: read ? "read by the bot" : (item.webhook && item.webhook.status === 200 ? "delivered to the webhook" : "webhook failed")},
         item.webhook && item.webhook.status === 200 ? " \u2713\u2713" : " \u2717"));
     const el = h("div", {class: `message ${out ? "out" : "in"}`, "data-testid": "message", "data-direction": out ? "out" : "in",
@@ -343,7 +365,7 @@
   }
 
   function resetState() {
-    state.conversations.clear(); state.byId.clear(); state.reads.clear(); state.reactions.clear();
+    state.conversations.clear(); state.byId.clear(); state.reads.clear(); state.statuses.clear(); state.reactions.clear();
     state.log = []; state.selected = null;
     renderConversations(); renderChat(); renderLog();
   }
