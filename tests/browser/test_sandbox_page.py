@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
 from tests.browser.conftest import Bot
+from tests.integration.test_broadcast_cli import write_recipients
 from whatsapp_async.bulk import Recipient
 from whatsapp_async.types.messages import ReplyButton
 
@@ -130,3 +132,23 @@ async def test_the_request_log_lists_a_refused_call_with_its_graph_code(
     await page.screenshot(path=artifacts / "02-log-filtered.png")
     assert await log.locator('[data-testid="request-row"]').count() == 1
     await asyncio.sleep(0)
+
+
+async def test_a_cli_broadcast_with_sandbox_fills_the_running_sandboxs_dashboard(
+        page: Any, echo_bot: Bot, artifacts: Path, tmp_path: Path) -> None:
+    sandbox = echo_bot.sandbox
+    people = write_recipients(tmp_path / "people.csv", 50)
+    await page.goto(f"{sandbox.page_url}#dashboard")
+    await page.get_by_test_id("live-status").filter(has_text="live").wait_for()
+    # As a user runs it in a second terminal while the sandbox's page is open.
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "whatsapp_async", "broadcast", str(people), "--template",
+        "welcome_offer", "--param", "name", "--sandbox", "--sandbox-url", sandbox.url,
+        "--rate", "200", "--plain", stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 90)
+    assert proc.returncode == 0, err.decode()
+    assert "sent 50" in out.decode()
+    accepted = page.locator('[data-testid="dashboard-count"][data-outcome="accepted"]')
+    await accepted.filter(has_text="50").wait_for()
+    await page.screenshot(path=artifacts / "01-cli-broadcast-dashboard.png")

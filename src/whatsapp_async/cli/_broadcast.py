@@ -215,7 +215,7 @@ async def _dry_run_preflight(args: argparse.Namespace) -> None:
         return
     has_account = bool(getattr(args, "business_account_id", None)
                        or os.environ.get("WHATSAPP_BUSINESS_ACCOUNT_ID")
-                       or (args.sandbox and getattr(args, "templates", None)))
+                       or args.sandbox or getattr(args, "sandbox_url", None))
     if not has_account:
         wants_preflight(args, None)  # says why it is skipped
         return

@@ -79,7 +79,12 @@ def _add_credentials(parser: argparse.ArgumentParser) -> None:
                        help="with --sandbox: the sandbox's templates (JSON list in Meta's "
                        "shape), checked before sending")
     group.add_argument("--sandbox", action="store_true",
-                       help="send to an in-process fake Cloud API instead (no account needed)")
+                       help="send to the sandbox instead (no account needed): the one "
+                       "running at http://127.0.0.1:8089 if any, so its page shows the run, "
+                       "else an in-process one")
+    group.add_argument("--sandbox-url", metavar="URL",
+                       help="with --sandbox: the running sandbox to send to, which must "
+                       "answer (default: $WHATSAPP_ASYNC_SANDBOX_URL)")
 
 
 def _add_output(parser: argparse.ArgumentParser) -> None:
