@@ -14,6 +14,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from tests.integration.test_fake_fields import Recorder
 from whatsapp_async import WhatsAppClient
 from whatsapp_async.testing.sandbox import Sandbox
 from whatsapp_async.testing.sandbox._simulate import SIMULATIONS
@@ -33,14 +34,6 @@ from whatsapp_async.webhooks import (
 
 SECRET = "sim-secret"
 USER = "447700900123"
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[Any] = []
-
-    async def __call__(self, event: Any) -> None:
-        self.events.append(event)
 
 
 def _free_port() -> int:
