@@ -69,31 +69,33 @@ def _install() -> Path:
     return binary
 
 
-def _served_spec(folder: Path, *, media_last: bool) -> Path:
-    """The spec Prism serves; with ``media_last``, ``/{media-id}`` is the last path.
+def _served_spec(folder: Path, spec: Path, last_path: str | None) -> Path:
+    """The spec Prism serves: ``spec``, with ``last_path`` moved to the end if given.
 
-    ``GET /<id>`` matches both ``/{media-id}`` and ``/{phone-number-id}``, and Prism
-    answers with whichever comes last, so a second server with the order swapped
-    is the only way to reach ``getMediaUrl``.
+    ``GET /<id>`` matches every ``/{some-id}`` path (``/{media-id}`` and
+    ``/{phone-number-id}`` in the seed spec), and Prism answers with whichever
+    comes last, so a server with the order changed is the only way to reach
+    the others.
     """
-    if not media_last:
-        return OPENAPI_SPEC
-    spec = yaml.safe_load(OPENAPI_SPEC.read_text(encoding="utf-8"))
-    paths = spec["paths"]
-    paths["/{media-id}"] = paths.pop("/{media-id}")
-    target = folder / "whatsapp-cloud-api.media-last.json"
-    target.write_text(json.dumps(spec), encoding="utf-8")
+    if last_path is None:
+        return spec
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    paths = document["paths"]
+    paths[last_path] = paths.pop(last_path)
+    target = folder / f"{spec.stem}.last.json"
+    target.write_text(json.dumps(document), encoding="utf-8")
     return target
 
 
 class PrismServer:
     """One ``prism mock`` process on loopback; ``url`` is the base URL to call."""
 
-    def __init__(self, *, media_last: bool = False, spec: Path | None = None) -> None:
+    def __init__(self, *, media_last: bool = False, spec: Path | None = None,
+                 last_path: str | None = None) -> None:
         self.port = free_port()
-        self._spec = spec  # another spec to serve instead of the seed spec
+        self._spec = OPENAPI_SPEC if spec is None else spec
+        self._last_path = "/{media-id}" if media_last else last_path
         self.url = f"http://127.0.0.1:{self.port}"
-        self._media_last = media_last
         self._dir = tempfile.TemporaryDirectory(prefix="wa-prism-")
         self._proc: subprocess.Popen[bytes] | None = None
 
@@ -104,7 +106,7 @@ class PrismServer:
             PrismUnavailable: npm failed, or Prism exited or stayed silent.
         """
         binary = _install()
-        spec = self._spec or _served_spec(Path(self._dir.name), media_last=self._media_last)
+        spec = _served_spec(Path(self._dir.name), self._spec, self._last_path)
         log = (Path(self._dir.name) / "prism.log").open("wb")
         self._proc = subprocess.Popen(
             [str(binary), "mock", "--errors", "-h", "127.0.0.1", "-p", str(self.port),

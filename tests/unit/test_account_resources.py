@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import pytest
 from aioresponses import aioresponses
 
 from tests.support import BASE, NO_RETRY, TOKEN, only_request
 from whatsapp_async import WhatsAppClient
+from whatsapp_async.errors import ValidationError
 from whatsapp_async.types.account import BotCommand
 
 WABA = "102290129340398"
@@ -104,3 +107,42 @@ def test_the_verify_token_stays_out_of_reprs() -> None:
 
     assert "s3cret" not in repr(SubscribeRequest(override_callback_uri="https://e.com",
                                                  verify_token="s3cret"))
+
+
+def _command(name: str = "tickets", description: str = "Book flight tickets") -> BotCommand:
+    return BotCommand(command_name=name, command_description=description)
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"prompts": ["a", "b", "c", "d", "e"]}, "prompts"),
+    ({"prompts": ["x" * 81]}, "prompts[0]"),
+    ({"prompts": [""]}, "prompts[0]"),
+    ({"commands": [_command(f"c{i}") for i in range(31)]}, "commands"),
+    ({"commands": [_command("x" * 33)]}, "commands[0].command_name"),
+    ({"commands": [_command("ok"), _command("/tickets")]}, "commands[1].command_name"),
+    ({"commands": [_command("book flight")]}, "commands[0].command_name"),
+    ({"commands": [_command("bücher")]}, "commands[0].command_name"),
+    ({"commands": [_command(description="d" * 257)]}, "commands[0].command_description"),
+    ({"enable_welcome_message": "yes"}, "enable_welcome_message"),
+    ({}, "conversational_automation"),
+])
+async def test_automation_limits_are_refused_before_any_request(
+    change: dict[str, Any], field: str
+) -> None:
+    async with client() as wa:
+        with aioresponses() as mock:
+            with pytest.raises(ValidationError) as caught:
+                await wa.conversational_automation.update(**change)
+            assert not mock.requests
+    assert caught.value.field == field
+
+
+async def test_automation_accepts_metas_limits() -> None:
+    commands = [_command("x" * 32 if i == 0 else f"Cmd_{i}") for i in range(30)]
+    async with client() as wa:
+        with aioresponses() as mock:
+            mock.post(f"{BASE}/{PN}/conversational_automation", payload={"success": True})
+            assert await wa.conversational_automation.update(
+                prompts=["p" * 80, "b", "c", "d"], commands=commands)
+            sent = only_request(mock)[2]
+    assert len(sent["prompts"]) == 4 and len(sent["commands"]) == 30

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterable
 
 from msgspec import UNSET
@@ -31,6 +32,8 @@ _BLOCK_MAX = 1000
 _PROMPTS_MAX = 4
 _PROMPT_MAX = 80
 _COMMANDS_MAX = 30
+#: Graph refuses a command name with anything but letters, digits and underscores.
+_COMMAND_NAME = re.compile(r"[a-zA-Z0-9_]+")
 _MAX_PAGES = 1000
 
 
@@ -167,7 +170,8 @@ class ConversationalAutomationResource(Resource):
         Args:
             enable_welcome_message: Get a webhook when a user opens the chat first.
             prompts: Up to 4 ice breakers, each ≤80 characters.
-            commands: Up to 30 :class:`~whatsapp_async.types.account.BotCommand`.
+            commands: Up to 30 :class:`~whatsapp_async.types.account.BotCommand`
+                (names of letters, digits and underscores, ≤32 characters).
 
         Raises:
             ValidationError: Nothing to change, or a limit broken.
@@ -206,6 +210,9 @@ def _commands(commands: Iterable[BotCommand]) -> list[BotCommand]:
         if not isinstance(c, BotCommand):
             raise ValidationError(f"commands[{i}]", "must be a BotCommand")
         check_length(f"commands[{i}].command_name", c.command_name, 32, minimum=1)
+        if not _COMMAND_NAME.fullmatch(c.command_name):
+            raise ValidationError(f"commands[{i}].command_name", "must hold only letters, "
+                                  f"digits and underscores (no '/'), got {c.command_name!r}")
         check_length(f"commands[{i}].command_description", c.command_description, 256,
                      minimum=1)
     return given

@@ -173,7 +173,7 @@ class CommerceSettingsList(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class BotCommand(msgspec.Struct, kw_only=True):
-    """A ``/command`` users can pick: name ≤32 characters, description ≤256."""
+    """A ``/command`` users can pick: name ≤32 letters, digits or ``_``; description ≤256."""
 
     command_name: str
     command_description: str
