@@ -123,6 +123,15 @@ def test_a_sandbox_with_templates_checks_rows(people: Path, tmp_path: Path,
     assert broadcast(people, "name", "order", extra=("--sandbox", "--templates", str(file))) == 0
 
 
+def test_a_sandbox_without_templates_says_it_accepts_any(
+    people: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert broadcast(people, "name", extra=("--sandbox",)) == 0
+    err = capsys.readouterr().err
+    assert "pre-flight check skipped: this sandbox accepts any template" in err
+    assert "--templates FILE" in err and "no business account id" not in err
+
+
 def test_a_bad_templates_file_is_a_usage_error(people: Path, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     file = tmp_path / "templates.json"

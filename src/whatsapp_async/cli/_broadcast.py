@@ -49,7 +49,7 @@ async def broadcast(args: argparse.Namespace) -> int:
         messages_per_second=args.rate, throttle=throttle,
         business_account_id=creds.business_account_id,
     ) as wa:
-        if wants_preflight(args, creds.business_account_id):
+        if wants_preflight(args, creds.business_account_id, any_template=creds.any_template):
             rows = _recipients(args)
             await preflight_rows(wa, args, rows, rows.line_of)
         recipients = _recipients(args)
@@ -223,7 +223,7 @@ async def _dry_run_preflight(args: argparse.Namespace) -> None:
         creds.token, creds.phone_number_id, base_url=creds.base_url,
         business_account_id=creds.business_account_id,
     ) as wa:
-        if wants_preflight(args, creds.business_account_id):
+        if wants_preflight(args, creds.business_account_id, any_template=creds.any_template):
             rows = _recipients(args)
             checked = await preflight_rows(wa, args, rows, rows.line_of)
             print(f"pre-flight: {checked} row(s) fit template {args.template!r} "

@@ -22,13 +22,28 @@ from ._send import template_of
 __all__ = ["preflight_rows", "wants_preflight"]
 
 
-def wants_preflight(args: argparse.Namespace, business_account_id: str | None) -> bool:
+def wants_preflight(args: argparse.Namespace, business_account_id: str | None, *,
+                    any_template: bool = False) -> bool:
     """Whether to run pre-flight: not ``--no-preflight``, and an account to ask.
 
-    Without a business account id there is no definition to check against:
-    say so on stderr (once) and go on without.
+    Without a business account id, or with a sandbox that accepts any
+    template, there is no definition to check against: say so on stderr
+    (once) and go on without.
+
+    Args:
+        args: The parsed flags (``--no-preflight``).
+        business_account_id: The account whose templates to read, if known.
+        any_template: The sends go to a sandbox started without ``--templates``.
+
+    Returns:
+        Whether to check the rows before the first send.
     """
     if getattr(args, "no_preflight", False):
+        return False
+    if any_template:
+        print("note: pre-flight check skipped: this sandbox accepts any template (start it "
+              "with --templates FILE to check every row against the definitions)",
+              file=sys.stderr)
         return False
     if business_account_id is None:
         print("note: pre-flight check skipped: no business account id (set "

@@ -31,6 +31,8 @@ class Credentials:
     phone_number_id: str
     base_url: str | None
     business_account_id: str | None = None
+    #: A sandbox without template definitions: it accepts any template name.
+    any_template: bool = False
 
 
 @contextlib.asynccontextmanager
@@ -75,7 +77,8 @@ async def credentials(args: argparse.Namespace, *, rate: float) -> AsyncIterator
         async with FakeCloudAPI(messages_per_second=rate, templates=templates) as fake:
             # Only a sandbox that knows templates has definitions to check sends against.
             account = fake.waba_id if templates is not None else None
-            yield Credentials(fake.access_token, fake.phone_number_id, fake.base_url, account)
+            yield Credentials(fake.access_token, fake.phone_number_id, fake.base_url, account,
+                              any_template=templates is None)
         return
     token = args.token or os.environ.get("WHATSAPP_ACCESS_TOKEN")
     phone_number_id = args.phone_number_id or os.environ.get("WHATSAPP_PHONE_NUMBER_ID")
@@ -133,7 +136,7 @@ def _running_credentials(args: argparse.Namespace, url: str, info: dict[str, Any
     account = info.get("business_account_id") if info.get("templates") else None
     print(f"sending to the sandbox at {url} (its page shows this run)", file=sys.stderr)
     return Credentials(str(info["access_token"]), number, str(info["base_url"]),
-                       str(account) if account else None)
+                       str(account) if account else None, any_template=not account)
 
 
 def _sandbox_templates(args: argparse.Namespace) -> list[dict[str, object]] | None:
