@@ -38,6 +38,8 @@ _IDEMPOTENT_METHODS = frozenset({"GET", "DELETE", "HEAD"})
 # "messages"), so a set lookup saves a regex match per segment on the hot path.
 _SAFE_SEGMENTS: set[str] = set()
 _SAFE_SEGMENTS_MAX = 4096
+# Whole paths already found safe: one tuple lookup instead of one per segment.
+_SAFE_PATHS: set[tuple[str, ...]] = set()
 
 
 def check_segment(name: str, value: str) -> str:
@@ -127,11 +129,13 @@ class APIRequest(msgspec.Struct, Generic[T], frozen=True, gc=False):
     def __post_init__(self) -> None:
         if self.method not in _METHODS:
             raise ValidationError("method", f"must be one of {', '.join(sorted(_METHODS))}")
-        if type(self.path) is not tuple or not self.path:
-            raise ValidationError("path", "must be a non-empty tuple of path segments")
-        for segment in self.path:
-            if type(segment) is not str or segment not in _SAFE_SEGMENTS:
-                _remember_safe(check_segment("path", segment))
+        path = self.path
+        try:
+            known = type(path) is tuple and path in _SAFE_PATHS
+        except TypeError:  # a segment that cannot be hashed is not a string either
+            known = False
+        if not known:
+            _check_path(path)
         number = self.phone_number_id
         if number is not None and (type(number) is not str or number not in _SAFE_SEGMENTS):
             _remember_safe(check_segment("phone_number_id", number))
@@ -152,6 +156,17 @@ class APIRequest(msgspec.Struct, Generic[T], frozen=True, gc=False):
 
     def __str__(self) -> str:
         return self.label
+
+
+def _check_path(path: object) -> None:
+    if type(path) is not tuple or not path:
+        raise ValidationError("path", "must be a non-empty tuple of path segments")
+    for segment in path:
+        if type(segment) is not str or segment not in _SAFE_SEGMENTS:
+            _remember_safe(check_segment("path", segment))
+    if len(_SAFE_PATHS) >= _SAFE_SEGMENTS_MAX:
+        _SAFE_PATHS.clear()  # paths of one-off calls (media ids) must not pile up
+    _SAFE_PATHS.add(path)
 
 
 def _remember_safe(segment: str) -> None:

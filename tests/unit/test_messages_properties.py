@@ -458,6 +458,32 @@ def test_formatting_never_changes_the_number_sent(
     assert normalize_phone_number("to", written) == "+" + digits
 
 
+def _e164_reference(value: str) -> str | None:
+    """The rule spelled out once more, slowly: what the number must become, or None."""
+    digits = value.strip()
+    digits = digits[1:] if digits.startswith("+") else digits
+    digits = "".join(c for c in digits if c not in " -().\u00a0\t")
+    if not (digits.isascii() and digits.isdigit()) or digits[:1] in ("", "0"):
+        return None
+    return "+" + digits if 8 <= len(digits) <= 15 else None
+
+
+@given(value=st.one_of(
+    st.text(alphabet="+0123456789", max_size=18),
+    st.text(alphabet=st.sampled_from("+0123456789 -٣²１a"), max_size=18),
+    st.from_regex(r"\+?[0-9]{6,17}", fullmatch=True),
+))
+def test_the_quick_path_for_clean_numbers_agrees_with_the_rule(value: str) -> None:
+    # normalize_phone_number takes a shortcut for numbers that are already
+    # clean; it must accept and refuse exactly what the rule does.
+    expected = _e164_reference(value)
+    if expected is None:
+        with pytest.raises(ValidationError):
+            normalize_phone_number("to", value)
+    else:
+        assert normalize_phone_number("to", value) == expected
+
+
 # --------------------------------------------------------------------------- 4. fast path
 
 

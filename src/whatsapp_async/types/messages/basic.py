@@ -37,8 +37,11 @@ class Text(_Message, kw_only=True):
     preview_url: bool | UnsetType = UNSET
 
     def _check(self, path: str) -> None:
-        # check_length itself, not _text: this runs once per text message sent.
-        check_length(f"{path}.body", self.body, TEXT_BODY_MAX, minimum=1)
+        body = self.body
+        # Plain ASCII of a fitting length needs no more checks; this runs once
+        # per text message sent, so the field name is built only for the others.
+        if type(body) is not str or not body.isascii() or not 0 < len(body) <= TEXT_BODY_MAX:
+            check_length(f"{path}.body", body, TEXT_BODY_MAX, minimum=1)
         if self.preview_url is not UNSET and not isinstance(self.preview_url, bool):
             raise ValidationError(f"{path}.preview_url", "must be true or false")
 
