@@ -38,8 +38,8 @@ from .throttle import LocalThrottle, Throttle
 if TYPE_CHECKING:
     from collections.abc import AsyncIterable, Callable, Iterable
 
+    from ._journal_backend import JournalBackend
     from .bulk import Broadcast, BroadcastProgress, Recipient
-    from .journal import Journal
     from .types.messages import Message
 
 __all__ = ["WhatsAppClient"]
@@ -442,7 +442,7 @@ class WhatsAppClient:
         language: str = "en_US",
         message: Message | None = None,
         concurrency: int | None = None,
-        journal: str | os.PathLike[str] | Journal | None = None,
+        journal: str | os.PathLike[str] | JournalBackend | None = None,
         campaign: str = "default",
         resume: bool = False,
         resend_unknown: bool = False,
@@ -466,8 +466,10 @@ class WhatsAppClient:
             message: One message Struct for every row (instead of ``template``).
             concurrency: Rows in flight at most; by default derived from the
                 throttle's rate and raised when sends turn out slow.
-            journal: SQLite file (or an open :class:`~whatsapp_async.journal.Journal`)
-                recording every recipient before and after its send.
+            journal: Where every recipient is recorded before and after its
+                send: an SQLite file, a ``postgresql://`` DSN (the ``postgres``
+                extra), or a journal object (:class:`~whatsapp_async.journal.Journal`,
+                :class:`~whatsapp_async.journal.PostgresJournal`).
             campaign: Name of this broadcast inside the journal.
             resume: Continue the campaign: recipients with an outcome are skipped.
             resend_unknown: On resume, resend recipients whose send may or may

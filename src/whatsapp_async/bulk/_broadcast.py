@@ -8,8 +8,8 @@ import os
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
+from .._journal_backend import JournalBackend
 from ..errors import ConfigurationError
-from ..journal import Journal
 from ..types.messages import Language, Message, Template
 from ._channel import OutcomeChannel
 from ._control import RunControl
@@ -75,7 +75,7 @@ class Broadcast:
         language: str = "en_US",
         message: Message | None = None,
         concurrency: int | None = None,
-        journal: str | os.PathLike[str] | Journal | None = None,
+        journal: str | os.PathLike[str] | JournalBackend | None = None,
         campaign: str = "default",
         resume: bool = False,
         resend_unknown: bool = False,

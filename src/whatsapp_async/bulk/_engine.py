@@ -16,7 +16,7 @@ import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from ..journal import Journal
+from .._journal_backend import JournalBackend
 from ..middleware import AttemptCounter
 from ._control import RunControl
 from ._journaling import load_for_run, open_for_run
@@ -57,7 +57,7 @@ class Engine:
         self, client: WhatsAppClient,
         rows: Iterable[Recipient | str] | AsyncIterable[Recipient | str],
         sender: RowSender, control: RunControl, tally: Tally, *, concurrency: int | None,
-        drain_timeout: float, journal: str | os.PathLike[str] | Journal | None,
+        drain_timeout: float, journal: str | os.PathLike[str] | JournalBackend | None,
         campaign: str, resume: bool,
     ) -> None:
         self._client = client
@@ -69,7 +69,7 @@ class Engine:
         self._journal_arg = journal
         self._campaign = campaign
         self._resume = resume
-        self._journal: Journal | None = None
+        self._journal: JournalBackend | None = None
         self._own_journal = False
         self._fixed_concurrency = concurrency
         rate = _rate_of(client)

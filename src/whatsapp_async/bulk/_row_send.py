@@ -7,8 +7,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from .._campaign_tag import check_callback_data, tag_prefix
+from .._journal_backend import JournalBackend
 from ..errors import ConnectError, ValidationError
-from ..journal import Journal, JournalEntry
+from ..journal import JournalEntry
 from ..middleware import AttemptCounter
 from ..resources._template_preflight import check_send, template_cache
 from ..types.messages import Message, Template
@@ -57,7 +58,7 @@ class RowSender:
         self._retry_failed = retry_failed
         self._stop_on_fatal = stop_on_fatal
         self.seen = RecipientStates()
-        self.journal: Journal | None = None
+        self.journal: JournalBackend | None = None
         self._unreachable = 0  # consecutive rows that could not connect at all
         self._preflight = preflight
         self._marketing = marketing_messages

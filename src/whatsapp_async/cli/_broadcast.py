@@ -10,10 +10,11 @@ import signal
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+from .._journal_backend import JournalBackend, is_dsn
 from ..bulk import Broadcast, Recipient, check_campaign
 from ..client import WhatsAppClient
 from ..errors import MAY_HAVE_BEEN_SENT, ConfigurationError
-from ..journal import Journal
+from ..journal import open_journal
 from ._campaign import campaign_totals
 from ._csv_input import CsvRecipients, read_recipients, scan_csv
 from ._display import Display, make_display
@@ -82,7 +83,7 @@ async def run_broadcast(
         total: Rows to expect, when known.
         failures: Where rows not sent go (failed, unknown, invalid, duplicate).
         title: The summary's heading.
-        journal: The journal file, if any.
+        journal: The journal file (or PostgreSQL DSN), if any.
         show_journal: Print where the failures and the journal are.
         line_of: The source file line of a row by its position, for the failures CSV.
 
@@ -132,7 +133,7 @@ async def run_broadcast(
 @contextlib.asynccontextmanager
 async def _campaign_journal(
     path: str | None, *, campaign: str, resume: bool
-) -> AsyncIterator[Journal | None]:
+) -> AsyncIterator[JournalBackend | None]:
     # Opened here rather than by the engine so that a journal that does not fit
     # --resume is refused in terms of the flags, before any progress is shown.
     if path is None:
@@ -141,9 +142,9 @@ async def _campaign_journal(
                                      "continue)")
         yield None
         return
-    if resume and not await asyncio.to_thread(os.path.exists, path):
+    if resume and not is_dsn(path) and not await asyncio.to_thread(os.path.exists, path):
         raise ConfigurationError(f"--resume: there is no journal at {path!r}")
-    async with Journal(path, campaign=campaign) as journal:
+    async with open_journal(path, campaign=campaign) as journal:
         await check_campaign(
             journal, resume=resume, resume_word="--resume", campaign_word="--campaign"
         )

@@ -139,7 +139,7 @@ def _add_broadcast_flags(b: argparse.ArgumentParser) -> None:
     b.add_argument("--rate", type=_positive, default=80.0,
                    help="messages per second (default 80, the standard limit)")
     b.add_argument("--concurrency", type=int, help="sends in flight at most (default: derived)")
-    b.add_argument("--journal", help="SQLite journal file; needed to --resume")
+    b.add_argument("--journal", help="SQLite journal file or postgresql:// DSN; needed to --resume")
     b.add_argument("--campaign", default="default", help="campaign name in the journal")
     b.add_argument("--resume", action="store_true",
                    help="continue the journaled campaign: rows with an outcome are skipped")
