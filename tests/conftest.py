@@ -102,6 +102,15 @@ def fresh_postgres_dsn(postgres_server: Any) -> str:
     return dsn
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def journal_target(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """A fresh journal on each backend: an SQLite file's path, then an empty database's DSN."""
+    if request.param == "sqlite":
+        return str(tmp_path / "journal.db")
+    dsn: str = request.getfixturevalue("fresh_postgres_dsn")
+    return dsn
+
+
 #: Set by CI (``.ci/run``): a test that skips there fails instead, so CI never
 #: passes with part of the suite unrun.
 _EVERY_TEST_RUNS = os.environ.get("WHATSAPP_ASYNC_NO_SKIP") == "1"
