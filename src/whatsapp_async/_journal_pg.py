@@ -19,6 +19,7 @@ connection ends, however the holder died.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import time
@@ -178,12 +179,18 @@ class PostgresJournal:
             raise pg_error(self.dsn, exc) from exc
         self._pool = pool
 
-    async def claim(self) -> None:
+    async def claim(self, *, shared: bool = False) -> None:
         """Take the right to run this campaign: one process at a time, until :meth:`close`.
 
         The right is a session advisory lock on a connection of its own; the
         server drops it when that connection ends, so a killed run does not
         block the resume that follows it. Claiming twice is a no-op.
+
+        Args:
+            shared: Take it as one of many workers of a shared campaign
+                (``broadcast(shared=True)``): workers do not exclude each
+                other, but a run of its own is refused while any works, and
+                workers are refused while such a run holds the campaign.
 
         Raises:
             RuntimeError: The journal is not open.
@@ -203,7 +210,8 @@ class PostgresJournal:
         except psycopg.Error as exc:
             raise pg_error(self.dsn, exc) from exc
         try:
-            row = await (await conn.execute("SELECT pg_try_advisory_lock(%s)", (key,))).fetchone()
+            take = "pg_try_advisory_lock_shared" if shared else "pg_try_advisory_lock"
+            row = await (await conn.execute(f"SELECT {take}(%s)", (key,))).fetchone()
             if row is None or not row[0]:
                 found = await (await conn.execute(
                     "SELECT holder FROM campaigns WHERE name = %s", (self.campaign,)
@@ -212,7 +220,8 @@ class PostgresJournal:
                 raise CampaignBusyError(
                     f"campaign {self.campaign!r} of the journal {self.location} is being run "
                     f"by another process ({describe_holder(holder)}); one run at a time may "
-                    "use a campaign: wait for it to end (or stop it), then resume",
+                    "use a campaign (or many workers, each with shared=True / --shared): "
+                    "wait for it to end (or stop it), then resume",
                     holder,
                 )
             await conn.execute("UPDATE campaigns SET holder = %s WHERE name = %s",
@@ -232,6 +241,14 @@ class PostgresJournal:
             await claim.close()  # the advisory lock ends with its session
         if pool is not None:
             await pool.close()
+
+    def connection(self) -> contextlib.AbstractAsyncContextManager[psycopg.AsyncConnection[Any]]:
+        """A connection of the journal's pool (autocommit), for ``async with``.
+
+        Raises:
+            RuntimeError: The journal is not open.
+        """
+        return self._need_pool().connection()
 
     def _need_pool(self) -> psycopg_pool.AsyncConnectionPool[Any]:
         if self._pool is None:

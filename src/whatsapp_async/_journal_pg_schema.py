@@ -30,8 +30,9 @@ __all__ = [
     "read_only",
 ]
 
-#: The layout this version writes (1: the SQLite journal's tables).
-PG_SCHEMA_VERSION = 1
+#: The layout this version writes (1: the SQLite journal's tables; 2: the shared
+#: campaigns' source rows and their leases, :mod:`whatsapp_async._journal_pg_claims`).
+PG_SCHEMA_VERSION = 2
 
 #: The advisory lock held while the tables are created (any constant unlikely to clash).
 _SCHEMA_LOCK = 0x7761_6A6F_7572_6E01
@@ -87,6 +88,26 @@ CREATE TABLE IF NOT EXISTS deliveries (
     billable INTEGER
 );
 CREATE INDEX IF NOT EXISTS deliveries_by_row ON deliveries (campaign_key, row);
+CREATE TABLE IF NOT EXISTS campaign_sources (
+    campaign TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    loaded_at DOUBLE PRECISION NOT NULL,
+    loaded_by TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS campaign_rows (
+    campaign TEXT NOT NULL,
+    row INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    recipient TEXT,
+    duplicate_of INTEGER,
+    state TEXT NOT NULL DEFAULT 'ready',
+    lease_owner TEXT,
+    lease_until DOUBLE PRECISION,
+    PRIMARY KEY (campaign, row)
+);
+CREATE INDEX IF NOT EXISTS campaign_rows_open ON campaign_rows (campaign, row)
+    WHERE state <> 'done';
 CREATE TABLE IF NOT EXISTS journal_schema (version INTEGER NOT NULL);
 """
 

@@ -452,6 +452,8 @@ class WhatsAppClient:
         drain_timeout: float = 30.0,
         preflight: bool = False,
         marketing_messages: bool = False,
+        shared: bool = False,
+        lease: float = 30.0,
     ) -> Broadcast:
         """Send a template or message to many recipients; see :mod:`whatsapp_async.bulk`.
 
@@ -484,6 +486,11 @@ class WhatsAppClient:
                 ``business_account_id``): mismatching rows are skipped, never sent.
             marketing_messages: Send through Meta's Marketing Messages API
                 (``/{phone-number-id}/marketing_messages``; marketing templates).
+            shared: Be one of many worker processes on the campaign (needs a
+                PostgreSQL journal; every worker is given the same rows): rows
+                are loaded once and claimed in leased batches.
+            lease: Seconds a shared worker's claim lasts without renewal; a
+                dead worker's rows are taken over after it.
 
         Returns:
             The broadcast, not started yet.
@@ -499,7 +506,7 @@ class WhatsAppClient:
             concurrency=concurrency, journal=journal, campaign=campaign, resume=resume,
             resend_unknown=resend_unknown, retry_failed=retry_failed, on_progress=on_progress,
             total=total, drain_timeout=drain_timeout, preflight=preflight,
-            marketing_messages=marketing_messages,
+            marketing_messages=marketing_messages, shared=shared, lease=lease,
         )
 
 

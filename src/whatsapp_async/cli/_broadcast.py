@@ -93,7 +93,11 @@ async def run_broadcast(
     Raises:
         ConfigurationError: ``--resume`` without a journal, or a used journal without ``--resume``.
     """
-    async with _campaign_journal(journal, campaign=args.campaign, resume=args.resume) as opened:
+    shared = bool(getattr(args, "shared", False))
+    if shared:
+        total = None  # this worker takes a share of the rows
+    async with _campaign_journal(journal, campaign=args.campaign, resume=args.resume,
+                                 shared=shared) as opened:
         display = make_display(total, plain=args.plain, quiet=args.quiet)
         writer = FailureWriter(failures, line_of)
         bc = wa.broadcast(
@@ -102,6 +106,7 @@ async def run_broadcast(
             resume=args.resume, resend_unknown=args.resend_unknown,
             retry_failed=args.retry_failed, on_progress=display.update, total=total,
             marketing_messages=getattr(args, "marketing_messages", False),
+            shared=shared, lease=getattr(args, "lease", 30.0),
         )
         try:
             with _Interrupts(bc, display) as interrupts:
@@ -111,8 +116,10 @@ async def run_broadcast(
         finally:
             writer.close()
             display.close()
-        # A resumed run's own counts skip what earlier runs did: show the campaign's too.
-        totals = await campaign_totals(opened) if opened is not None and args.resume else None
+        # A resumed run's own counts skip what earlier runs did (a shared worker's, what
+        # the other workers did): show the campaign's too.
+        wants_totals = opened is not None and (args.resume or shared)
+        totals = await campaign_totals(opened) if opened is not None and wants_totals else None
     report = bc.report
     assert report is not None
     display.summary(report, title, totals)
@@ -132,7 +139,7 @@ async def run_broadcast(
 
 @contextlib.asynccontextmanager
 async def _campaign_journal(
-    path: str | None, *, campaign: str, resume: bool
+    path: str | None, *, campaign: str, resume: bool, shared: bool = False
 ) -> AsyncIterator[JournalBackend | None]:
     # Opened here rather than by the engine so that a journal that does not fit
     # --resume is refused in terms of the flags, before any progress is shown.
@@ -140,14 +147,21 @@ async def _campaign_journal(
         if resume:
             raise ConfigurationError("--resume needs --journal FILE (the journal of the run to "
                                      "continue)")
+        if shared:
+            raise ConfigurationError("--shared needs --journal postgresql://... (the workers "
+                                     "share the campaign's rows there)")
         yield None
         return
     if resume and not is_dsn(path) and not await asyncio.to_thread(os.path.exists, path):
         raise ConfigurationError(f"--resume: there is no journal at {path!r}")
+    if shared and not is_dsn(path):
+        raise ConfigurationError(f"--shared needs a postgresql:// --journal, not {path!r}: "
+                                 "workers share the campaign's rows in PostgreSQL")
     async with open_journal(path, campaign=campaign) as journal:
-        await check_campaign(
-            journal, resume=resume, resume_word="--resume", campaign_word="--campaign"
-        )
+        if not shared:  # a worker joins the campaign others started: no --resume needed
+            await check_campaign(
+                journal, resume=resume, resume_word="--resume", campaign_word="--campaign"
+            )
         yield journal
 
 
