@@ -8,50 +8,34 @@ entries keyed by row, deliveries filled in idempotently. What differs is
 where it lives: processes on several machines can share it, and the web app
 tracking status webhooks writes to the same database as the broadcaster.
 
-Writes go through an asyncio connection pool (psycopg 3). Reports and exports
-fold millions of rows, so they run on a worker thread with a blocking
-connection and server-side cursors (:class:`~whatsapp_async._journal_reader.PostgresReader`),
-never on the event loop. One run at a time per campaign: :meth:`~PostgresJournal.claim`
-takes a session advisory lock, which the server drops when the holder's
-connection ends, however the holder died.
+Writes go through an asyncio connection pool (psycopg 3). Tracking, reports
+and exports are in :mod:`whatsapp_async._journal_pg_tracking`. One run at a
+time per campaign: :meth:`~PostgresJournal.claim` takes a session advisory
+lock, which the server drops when the holder's connection ends, however the
+holder died (shared workers take it in shared mode, see
+:mod:`whatsapp_async._journal_pg_claims`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
-import os
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ._campaign_lock import describe_holder, holder_record, read_holder
-from ._campaign_tag import campaign_key
 from ._journal_backend import redact_dsn
-from ._journal_pg_schema import advisory_key, ensure_schema, pg_error, psycopg_module, read_only
+from ._journal_pg_schema import advisory_key, ensure_schema, pg_error, psycopg_module
+from ._journal_pg_tracking import PgTrackingMixin
 from ._journal_records import JournalEntry
-from ._journal_tracking import (
-    DETAIL_COLUMNS,
-    TIME_COLUMNS,
-    StatusUpdate,
-    TrackResult,
-    delivery_rows,
-    tagged_keys,
-    untagged_wamids,
-)
 from .errors import CampaignBusyError, ConfigurationError, ValidationError
 
 if TYPE_CHECKING:
     import psycopg
     import psycopg_pool
 
-    from ._journal_reader import PostgresReader
-    from ._journal_report import CampaignReport
-
 __all__ = ["PostgresJournal"]
-
-T = TypeVar("T")
 
 _COLUMNS = ("campaign, recipient, row, status, message_id, error_code, error_type, "
             "error_message, attempts, updated_at")
@@ -73,21 +57,7 @@ _UPSERT_ROW = (
 )
 
 
-def _deliveries_upsert() -> str:
-    columns = ("message_id", "campaign_key", "row", *TIME_COLUMNS, *DETAIL_COLUMNS)
-    # least() skips NULLs: the earliest time seen wins, whichever arrived first.
-    times = [f"{c} = least(deliveries.{c}, excluded.{c})" for c in TIME_COLUMNS]
-    firsts = [f"{c} = coalesce(deliveries.{c}, excluded.{c})"
-              for c in ("campaign_key", "row", *DETAIL_COLUMNS)]
-    return (f"INSERT INTO deliveries ({', '.join(columns)}) VALUES "
-            f"({', '.join(['%s'] * len(columns))}) ON CONFLICT (message_id) DO UPDATE SET "
-            + ", ".join(times + firsts))
-
-
-_UPSERT_DELIVERY = _deliveries_upsert()
-
-
-class PostgresJournal:
+class PostgresJournal(PgTrackingMixin):
     """The PostgreSQL journal of one campaign (``pip install 'whatsapp-async[postgres]'``).
 
     Use as an async context manager (or call :meth:`open` and :meth:`close`)::
@@ -118,7 +88,6 @@ class PostgresJournal:
         self._pool_size = pool_size
         self._pool: psycopg_pool.AsyncConnectionPool[Any] | None = None
         self._claim: psycopg.AsyncConnection[Any] | None = None
-        self._campaign_keys: set[str] = set()
 
     def __repr__(self) -> str:
         return f"PostgresJournal({self.location!r}, campaign={self.campaign!r})"
@@ -329,47 +298,6 @@ class PostgresJournal:
                 "AND status = 'pending'", (self.campaign, to),
             )
 
-    async def apply_statuses(self, updates: Sequence[StatusUpdate]) -> TrackResult:
-        """Record status webhooks of messages this journal's broadcasts sent.
-
-        Same rules as :meth:`whatsapp_async.journal.Journal.apply_statuses`;
-        one transaction per call.
-
-        Returns:
-            How many were applied, unknown (ignored) and of untracked kinds.
-
-        Raises:
-            RuntimeError: The journal is not open.
-            JournalError: The write failed.
-        """
-        psycopg = psycopg_module()
-        pool = self._need_pool()
-        batch = list(updates)
-        try:
-            async with pool.connection() as conn, conn.transaction():
-                if tagged_keys(batch) - self._campaign_keys:
-                    # A campaign started after the last read; once per batch at most.
-                    cur = await conn.execute("SELECT name FROM campaigns")
-                    self._campaign_keys = {campaign_key(n) for (n,) in await cur.fetchall()}
-                known = self._campaign_keys.__contains__
-                found: dict[str, tuple[str, int | None]] = {}
-                wamids = untagged_wamids(batch, known)
-                if wamids:
-                    cur = await conn.execute(
-                        "SELECT message_id, campaign, row FROM outcomes "
-                        "WHERE message_id = ANY(%s)", (wamids,),
-                    )
-                    found = {w: (c, r) for w, c, r in await cur.fetchall()}
-                rows, result = delivery_rows(batch, known, found.get)
-                if rows:
-                    # One order for every writer: two trackers never wait on each other in a cycle.
-                    rows.sort(key=lambda r: str(r[0]))
-                    async with conn.cursor() as cur:
-                        await cur.executemany(_UPSERT_DELIVERY, rows)
-        except psycopg.Error as exc:
-            raise pg_error(self.dsn, exc) from exc
-        return result
-
     # ---------------------------------------------------------------- reading
 
     async def has_entries(self) -> bool:
@@ -443,64 +371,3 @@ class PostgresJournal:
             (self.campaign,),
         )
         return [JournalEntry(*r) for r in rows]
-
-    async def _read(self, fn: Callable[[PostgresReader], T]) -> T:
-        """Run the blocking read ``fn`` on a worker thread, with a connection of its own."""
-        self._need_pool()
-
-        def run() -> T:
-            with read_only(self.dsn) as reader:
-                return fn(reader)
-
-        return await asyncio.to_thread(run)
-
-    async def report(self, campaign: str | None = None) -> CampaignReport:
-        """The funnel of a campaign (this journal's when None); see ``Journal.report``.
-
-        Raises:
-            RuntimeError: The journal is not open.
-            JournalError: The read failed.
-        """
-        from ._journal_report import build_report
-
-        name = self.campaign if campaign is None else campaign
-        return await self._read(lambda reader: build_report(reader, name))
-
-    async def export(
-        self, destination: str | os.PathLike[str], *, format: str = "csv",
-        campaign: str | None = None,
-    ) -> int:
-        """Write one line per source row with its outcome and delivery; see ``Journal.export``.
-
-        Returns:
-            The number of rows written.
-
-        Raises:
-            ValidationError: ``format`` is neither ``csv`` nor ``jsonl``.
-            RuntimeError: The journal is not open.
-            JournalError: The read failed.
-        """
-        from ._journal_export import check_format, export_to
-
-        check_format(format)
-        name = self.campaign if campaign is None else campaign
-
-        def run(reader: PostgresReader) -> int:
-            with open(destination, "w", newline="", encoding="utf-8") as handle:
-                return export_to(reader, handle, name, format)
-
-        return await self._read(run)
-
-    async def export_csv(
-        self, destination: str | os.PathLike[str], *, statuses: tuple[str, ...] | None = None
-    ) -> int:
-        """Write the campaign's entries to a CSV file (the ``CSV_COLUMNS`` layout).
-
-        Returns:
-            The number of rows written.
-        """
-        from ._journal_csv import export_rows
-
-        return await self._read(
-            lambda reader: export_rows(reader, destination, self.campaign, statuses)
-        )
