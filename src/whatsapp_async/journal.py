@@ -1,4 +1,4 @@
-"""A durable SQLite record of a broadcast, so a killed run can resume safely.
+"""A durable record of a broadcast, so a killed run can resume safely.
 
 One entry per distinct recipient and campaign. It is written as ``pending``
 *before* its message is sent and overwritten with the final outcome after, so
@@ -7,8 +7,14 @@ never touched, ``pending`` (the send may or may not have happened) or final.
 Beside them, one *row entry* per source row that gets no send of its own: a
 duplicate (naming the row it repeats) or a row whose number is invalid. So
 every source row a run took has exactly one entry: its recipient's (at the
-row the recipient was sent from) or its own row entry. The tables and their
-upgrade are in :mod:`whatsapp_async._journal_schema`.
+row the recipient was sent from) or its own row entry.
+
+Two backends keep these records with the same rules (see
+:class:`JournalBackend`): :class:`Journal`, an SQLite file (this module; its
+tables and their upgrade are in :mod:`whatsapp_async._journal_schema`), and
+:class:`PostgresJournal`, a PostgreSQL database (the ``postgres`` extra),
+which many worker processes can share. :func:`open_journal` picks one from a
+path or a ``postgresql://`` DSN.
 
 All SQLite work happens on one writer thread that owns the connection; the
 event loop only hands it records. Writes that arrive together are committed in
