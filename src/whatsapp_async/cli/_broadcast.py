@@ -127,7 +127,8 @@ async def run_broadcast(
         print(f"{writer.count} row(s) not sent (failed, unknown, invalid or duplicate) "
               f"listed in {failures}")
     if report.journal and show_journal:
-        hint = "; rerun with --resume to continue" if report.cancelled else ""
+        again = "--shared" if shared else "--resume"
+        hint = f"; rerun with {again} to continue" if report.cancelled else ""
         if hint and report.failed:
             # --resume alone skips refused rows (an expired token refuses every row in flight).
             hint += f" (add --retry-failed to resend the {report.failed} refused row(s))"
