@@ -69,6 +69,48 @@ def own_redis_server() -> Iterator[Any]:
     yield from _redis_server()
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """A real PostgreSQL on a free loopback port, shared by the session (see ``postgres_dsn``)."""
+    from tests.postgres_server import PostgresServer, postgres_missing
+
+    reason = postgres_missing()
+    if reason is not None:
+        pytest.skip(reason)
+    server = PostgresServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn(postgres_server: Any) -> str:
+    """The DSN of a database on the session's PostgreSQL (``postgresql://postgres@127.0.0.1:...``)."""
+    dsn: str = postgres_server.dsn
+    return dsn
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def fresh_postgres_dsn(postgres_server: Any) -> str:
+    """The DSN of a new, empty database on the session's PostgreSQL, for one test."""
+    dsn: str = postgres_server.create_database(f"t{next(_databases)}")
+    return dsn
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def journal_target(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """A fresh journal on each backend: an SQLite file's path, then an empty database's DSN."""
+    if request.param == "sqlite":
+        return str(tmp_path / "journal.db")
+    dsn: str = request.getfixturevalue("fresh_postgres_dsn")
+    return dsn
+
+
 #: Set by CI (``.ci/run``): a test that skips there fails instead, so CI never
 #: passes with part of the suite unrun.
 _EVERY_TEST_RUNS = os.environ.get("WHATSAPP_ASYNC_NO_SKIP") == "1"

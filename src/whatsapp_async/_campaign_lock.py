@@ -29,7 +29,7 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["CampaignLock", "lock_path"]
+__all__ = ["CampaignLock", "describe_holder", "holder_record", "lock_path", "read_holder"]
 
 log = logging.getLogger("whatsapp_async")
 _warned = False
@@ -80,11 +80,11 @@ class CampaignLock:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = _read_holder(handle.read())
+            holder = read_holder(handle.read())
             handle.close()
             raise CampaignBusyError(
                 f"campaign {self._campaign!r} of the journal {self._journal} is being run by "
-                f"another process ({_describe(holder)}); one run at a time may use a "
+                f"another process ({describe_holder(holder)}); one run at a time may use a "
                 "campaign: wait for it to end (or stop it), then resume",
                 holder,
             ) from None
@@ -93,10 +93,7 @@ class CampaignLock:
             raise
         handle.seek(0)
         handle.truncate()
-        handle.write(json.dumps({
-            "pid": os.getpid(), "host": socket.gethostname(),
-            "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        }))
+        handle.write(json.dumps(holder_record()))
         handle.flush()
         self._handle = handle
 
@@ -107,7 +104,16 @@ class CampaignLock:
             handle.close()
 
 
-def _read_holder(text: str) -> dict[str, object]:
+def holder_record() -> dict[str, object]:
+    """Who is taking a campaign: this process's pid, its host and the time (ISO 8601)."""
+    return {"pid": os.getpid(), "host": socket.gethostname(),
+            "since": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+
+
+def read_holder(text: str | None) -> dict[str, object]:
+    """The holder a lock (or a PostgreSQL claim) recorded as JSON; empty when unreadable."""
+    if not text:
+        return {}
     try:
         holder = json.loads(text)
     except ValueError:
@@ -115,7 +121,8 @@ def _read_holder(text: str) -> dict[str, object]:
     return holder if isinstance(holder, dict) else {}
 
 
-def _describe(holder: dict[str, object]) -> str:
+def describe_holder(holder: dict[str, object]) -> str:
+    """``pid 123 on host since ...`` for a refused run's message."""
     if not holder:
         return "holder unknown"
     return f"pid {holder.get('pid')} on {holder.get('host')} since {holder.get('since')}"

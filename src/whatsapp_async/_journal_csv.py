@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import os
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
-from ._journal_schema import has_row_outcomes
+from ._journal_backend import is_dsn
+from ._journal_reader import JournalReader, SqliteReader, reader_of
 
 __all__ = ["CSV_COLUMNS", "export_csv", "export_rows", "iso_utc"]
 
@@ -35,12 +34,12 @@ _UPDATED_AT = CSV_COLUMNS.index("updated_at")
 
 
 def export_rows(
-    conn: sqlite3.Connection,
+    source: sqlite3.Connection | JournalReader,
     destination: str | os.PathLike[str],
     campaign: str | None,
     statuses: tuple[str, ...] | None,
 ) -> int:
-    """Write the outcomes of ``campaign`` (all when None) read through ``conn`` as CSV.
+    """Write the outcomes of ``campaign`` (all when None) read from ``source`` as CSV.
 
     Recipients' entries and row entries (duplicates, invalid rows) come out
     together, in input order: one line per source row.
@@ -48,6 +47,7 @@ def export_rows(
     Returns:
         The number of rows written.
     """
+    reader = reader_of(source)
     where: list[str] = []
     args: list[str] = []
     if campaign is not None:
@@ -58,7 +58,7 @@ def export_rows(
         args.extend(statuses)
     condition = " WHERE " + " AND ".join(where) if where else ""
     sql = f"SELECT {_RECIPIENT_COLUMNS} FROM outcomes{condition}"
-    if has_row_outcomes(conn):  # a file written before row entries existed has none
+    if reader.has_table("row_outcomes"):  # a file written before row entries existed has none
         sql += f" UNION ALL SELECT {_ROW_COLUMNS} FROM row_outcomes{condition}"
         args += args
     sql += " ORDER BY campaign, row"
@@ -66,7 +66,7 @@ def export_rows(
     with open(destination, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
-        for row in _iter_rows(conn, sql, args):
+        for row in reader.query(sql, tuple(args)):
             cells = ["" if v is None else v for v in row]
             cells[_UPDATED_AT] = iso_utc(row[_UPDATED_AT])
             writer.writerow(cells)
@@ -85,12 +85,6 @@ def iso_utc(timestamp: float | None) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat(timespec="milliseconds")
 
 
-def _iter_rows(conn: sqlite3.Connection, sql: str, args: list[str]) -> Iterator[tuple[Any, ...]]:
-    cur = conn.execute(sql, args)
-    while rows := cur.fetchmany(5_000):
-        yield from rows
-
-
 def export_csv(
     journal_path: str | os.PathLike[str],
     destination: str | os.PathLike[str],
@@ -105,7 +99,7 @@ def export_csv(
     without being changed.
 
     Args:
-        journal_path: The SQLite journal.
+        journal_path: The SQLite journal, or a PostgreSQL journal's DSN.
         destination: CSV file to write.
         campaign: Only this campaign (all campaigns when None).
         statuses: Only these statuses, e.g. ``("failed", "unknown")``.
@@ -115,11 +109,17 @@ def export_csv(
 
     Raises:
         FileNotFoundError: ``journal_path`` does not exist.
+        JournalError: The PostgreSQL journal cannot be read.
     """
+    if isinstance(journal_path, str) and is_dsn(journal_path):
+        from ._journal_pg_schema import read_only
+
+        with read_only(journal_path) as reader:
+            return export_rows(reader, destination, campaign, statuses)
     if not Path(journal_path).exists():
         raise FileNotFoundError(f"no journal at {journal_path}")
     conn = sqlite3.connect(f"file:{Path(journal_path).resolve()}?mode=ro", uri=True)
     try:
-        return export_rows(conn, destination, campaign, statuses)
+        return export_rows(SqliteReader(conn), destination, campaign, statuses)
     finally:
         conn.close()

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from ._journal_csv import iso_utc
-from ._journal_report import recipient_rows, row_entries
+from ._journal_reader import JournalReader, reader_of
 from .errors import ValidationError
 
 __all__ = ["EXPORT_COLUMNS", "EXPORT_FORMATS", "check_format", "delivery_of", "export_to"]
@@ -58,11 +58,11 @@ def delivery_of(delivered_at: float | None, read_at: float | None, failed_at: fl
     return "sent" if sent_at is not None else ""
 
 
-def _records(conn: sqlite3.Connection, campaign: str, line_of: LineOf) -> Iterator[dict[str, Any]]:
+def _records(reader: JournalReader, campaign: str, line_of: LineOf) -> Iterator[dict[str, Any]]:
     def recipients() -> Iterator[tuple[int, dict[str, Any]]]:
         for (status, row, code, _etype, message, at, delivered_at, read_at, played_at,
              failed_at, d_code, d_title, _cat, _bill, recipient, wamid, attempts, sent_at,
-             d_detail) in recipient_rows(conn, campaign):
+             d_detail) in reader.recipient_rows(campaign):
             seen_read = read_at if read_at is not None else played_at
             failed_delivery = failed_at is not None and delivered_at is None and seen_read is None
             error = message
@@ -78,8 +78,8 @@ def _records(conn: sqlite3.Connection, campaign: str, line_of: LineOf) -> Iterat
             }
 
     def entries() -> Iterator[tuple[int, dict[str, Any]]]:
-        for status, row, _etype, message, recipient, duplicate_of, code in row_entries(
-            conn, campaign
+        for status, row, _etype, message, recipient, duplicate_of, code in reader.row_entries(
+            campaign
         ):
             yield row, {
                 "line": line_of(row), "row": row, "recipient": recipient, "status": status,
@@ -95,13 +95,13 @@ def _records(conn: sqlite3.Connection, campaign: str, line_of: LineOf) -> Iterat
 
 
 def export_to(
-    conn: sqlite3.Connection, handle: IO[str], campaign: str, fmt: str,
+    source: sqlite3.Connection | JournalReader, handle: IO[str], campaign: str, fmt: str,
     line_of: LineOf = header_line,
 ) -> int:
     """Write the rows of ``campaign`` to ``handle``, one line (or CSV record) per source row.
 
     Args:
-        conn: A connection to the journal file.
+        source: A reader of the journal (either backend), or an SQLite connection to a file.
         handle: A text file opened with ``newline=""``.
         campaign: The campaign.
         fmt: ``csv`` (with a header of :data:`EXPORT_COLUMNS`) or ``jsonl``.
@@ -111,15 +111,16 @@ def export_to(
     Returns:
         The number of rows written.
     """
+    reader = reader_of(source)
     count = 0
     if fmt == "csv":
         writer = csv.writer(handle)
         writer.writerow(EXPORT_COLUMNS)
-        for record in _records(conn, campaign, line_of):
+        for record in _records(reader, campaign, line_of):
             writer.writerow(["" if record[c] is None else record[c] for c in EXPORT_COLUMNS])
             count += 1
     else:
-        for record in _records(conn, campaign, line_of):
+        for record in _records(reader, campaign, line_of):
             clean = {k: (None if v == "" else v) for k, v in record.items()}
             handle.write(json.dumps(clean, ensure_ascii=False) + "\n")
             count += 1

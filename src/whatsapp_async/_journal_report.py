@@ -1,9 +1,10 @@
 """A campaign's report from its journal: the funnel, the failures, timings and the timeline.
 
-:func:`build_report` reads two streams from the file, one row per recipient
+:func:`build_report` reads two streams from the journal, one row per recipient
 (its send outcome joined to what status webhooks said, by wamid) and one per
-row entry (duplicates, invalid rows), and folds them in Python. Another
-backend would only have to give the same two streams.
+row entry (duplicates, invalid rows), and folds them in Python; a
+:class:`~whatsapp_async._journal_reader.JournalReader` gives the same streams
+from either backend.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ import math
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
 
-from ._campaign_tag import campaign_key
 from ._error_hints import hint_for, title_for
 from ._journal_csv import iso_utc
+from ._journal_reader import JournalReader, reader_of
 
 __all__ = ["CampaignReport", "Failure", "Percentiles", "TimeBucket", "build_report"]
 
@@ -203,77 +204,19 @@ def percentiles(values: list[float]) -> Percentiles | None:
     return Percentiles(count=n, p50=rank(0.5), p90=rank(0.9), p99=rank(0.99), max=values[-1])
 
 
-def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    found = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-    ).fetchone()
-    return found is not None
+def build_report(source: sqlite3.Connection | JournalReader, campaign: str) -> CampaignReport:
+    """Read the report of ``campaign`` from a journal (any backend, any layout version).
 
-
-def _fetch(conn: sqlite3.Connection, sql: str, args: tuple[Any, ...]) -> Iterator[Any]:
-    cur = conn.execute(sql, args)
-    while rows := cur.fetchmany(5_000):
-        yield from rows
-
-
-def recipient_rows(conn: sqlite3.Connection, campaign: str) -> Iterator[Any]:
-    """Each recipient of ``campaign`` with what status webhooks said, in row order.
-
-    Columns: the outcome's ``status, row, error_code, error_type,
-    error_message, updated_at``; the delivery's ``delivered_at, read_at,
-    played_at, failed_at, error_code, error_title, pricing_category,
-    billable``; then ``recipient, message_id, attempts``, the delivery's
-    ``sent_at, error_detail``. Delivery columns are NULL without a status.
-    """
-    if _has_table(conn, "deliveries"):
-        source = "outcomes o LEFT JOIN deliveries d ON d.message_id = o.message_id"
-        cols = ("d.delivered_at, d.read_at, d.played_at, d.failed_at, d.error_code, "
-                "d.error_title, d.pricing_category, d.billable, o.recipient, o.message_id, "
-                "o.attempts, d.sent_at, d.error_detail")
-    else:  # a file of an older layout, read as it is
-        source = "outcomes o"
-        cols = ("NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, o.recipient, o.message_id, "
-                "o.attempts, NULL, NULL")
-    return _fetch(conn, (
-        "SELECT o.status, o.row, o.error_code, o.error_type, o.error_message, o.updated_at, "
-        f"{cols} FROM {source} WHERE o.campaign = ? ORDER BY o.row"
-    ), (campaign,))
-
-
-def row_entries(conn: sqlite3.Connection, campaign: str) -> Iterator[Any]:
-    """The row entries of ``campaign`` in row order.
-
-    Columns: ``status, row, error_type, error_message, recipient, duplicate_of, error_code``.
-    """
-    if not _has_table(conn, "row_outcomes"):
-        return iter(())
-    return _fetch(conn, (
-        "SELECT status, row, error_type, error_message, recipient, duplicate_of, error_code "
-        "FROM row_outcomes WHERE campaign = ? ORDER BY row"
-    ), (campaign,))
-
-
-def _unknown_seen(conn: sqlite3.Connection, campaign: str) -> int:
-    if not _has_table(conn, "deliveries"):
-        return 0
-    (count,) = conn.execute(
-        "SELECT COUNT(*) FROM outcomes o WHERE o.campaign = ? AND o.status = 'unknown' AND "
-        "EXISTS (SELECT 1 FROM deliveries d WHERE d.campaign_key = ? AND d.row = o.row)",
-        (campaign, campaign_key(campaign)),
-    ).fetchone()
-    return int(count)
-
-
-def build_report(conn: sqlite3.Connection, campaign: str) -> CampaignReport:
-    """Read the report of ``campaign`` through ``conn`` (any layout version).
+    Blocking: call it off the event loop.
 
     Args:
-        conn: A connection to the journal file.
+        source: A reader of the journal, or an SQLite connection to a journal file.
         campaign: The campaign name.
 
     Returns:
         The report; all counts are 0 for a campaign the file does not hold.
     """
+    reader = reader_of(source)
     counts: Counter[str] = Counter()
     send_failures: Counter[tuple[str, int | None]] = Counter()
     delivery_failures: Counter[tuple[str, int | None]] = Counter()
@@ -287,7 +230,7 @@ def build_report(conn: sqlite3.Connection, campaign: str) -> CampaignReport:
     reads: list[float] = []
     billable = 0
     for (status, _row, code, etype, _msg, at, delivered_at, read_at, played_at, failed_at,
-         d_code, d_title, category, bill, *_rest) in recipient_rows(conn, campaign):
+         d_code, d_title, category, bill, *_rest) in reader.recipient_rows(campaign):
         counts["rows"] += 1
         if status in ("sent", "failed", "unknown"):
             sends.append(at)
@@ -320,7 +263,7 @@ def build_report(conn: sqlite3.Connection, campaign: str) -> CampaignReport:
             skipped[etype or "skipped"] += 1
         else:
             counts[status] += 1  # unknown, pending
-    for status, _row, etype, *_rest in row_entries(conn, campaign):
+    for status, _row, etype, *_rest in reader.row_entries(campaign):
         counts["rows"] += 1
         skipped[etype or status] += 1
     failed_by_code: Counter[str] = Counter()
@@ -339,7 +282,7 @@ def build_report(conn: sqlite3.Connection, campaign: str) -> CampaignReport:
         campaign=campaign, rows=counts["rows"], accepted=counts["accepted"],
         delivered=counts["delivered"], read=counts["read"], failed=on_send + on_delivery,
         failed_on_send=on_send, failed_on_delivery=on_delivery, unknown=counts["unknown"],
-        unknown_seen=_unknown_seen(conn, campaign), skipped=sum(skipped.values()),
+        unknown_seen=reader.unknown_seen(campaign), skipped=sum(skipped.values()),
         pending=counts["pending"], awaiting=counts["awaiting"],
         failed_by_code=dict(failed_by_code.most_common()), failures=failures,
         skipped_by_reason=dict(skipped.most_common()), billable=billable,

@@ -26,7 +26,7 @@ from typing import Literal
 from ._validation import normalize_phone_number
 from .errors import JournalError, ValidationError
 
-__all__ = ["SCHEMA_VERSION", "Synchronous", "connect", "has_row_outcomes", "journal_error"]
+__all__ = ["SCHEMA_VERSION", "Synchronous", "connect", "journal_error"]
 
 Synchronous = Literal["OFF", "NORMAL", "FULL"]
 
@@ -165,14 +165,6 @@ def _is_recipient(text: str) -> bool:
         return normalize_phone_number("to", text) == text
     except ValidationError:
         return False
-
-
-def has_row_outcomes(conn: sqlite3.Connection) -> bool:
-    """Whether the file behind ``conn`` has the ``row_outcomes`` table (not a version 0 file)."""
-    found = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'row_outcomes'"
-    ).fetchone()
-    return found is not None
 
 
 def journal_error(path: Path, exc: sqlite3.Error) -> JournalError:

@@ -13,9 +13,10 @@ A status is matched to its campaign and row by its campaign tag
 ``outcomes``. One the journal cannot match (another app's message, another
 journal's campaign) is ignored and counted as ``unknown``.
 
-Another backend would implement :meth:`TrackingMixin.apply_statuses` with
-the same rule (per status column, keep the earliest time; per detail, keep
-the first value), plus the two reads of :mod:`whatsapp_async._journal_report`.
+The matching (:func:`delivery_rows`) is shared by both backends; each
+upserts the rows with the same rule (per status column, keep the earliest
+time; per detail, keep the first value). The SQLite one is here, the
+PostgreSQL one in :mod:`whatsapp_async._journal_pg`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ from ._campaign_tag import campaign_key, parse_tag
 if TYPE_CHECKING:
     from ._journal_report import CampaignReport
 
-__all__ = ["TRACKED_STATUSES", "StatusUpdate", "TrackResult", "TrackingMixin", "apply_updates"]
+__all__ = [
+    "DETAIL_COLUMNS", "TIME_COLUMNS", "TRACKED_STATUSES", "StatusUpdate", "TrackResult",
+    "TrackingMixin", "apply_updates", "delivery_rows", "tagged_keys", "untagged_wamids",
+]
 
 T = TypeVar("T")
 
@@ -43,15 +47,17 @@ TRACKED_STATUSES = {
     "played": "played_at", "failed": "failed_at",
 }
 
-_TIMES = tuple(TRACKED_STATUSES.values())
-_DETAILS = ("error_code", "error_title", "error_detail", "pricing_category", "billable")
+#: The time columns of ``deliveries``, one per tracked status, and the details kept.
+TIME_COLUMNS = tuple(TRACKED_STATUSES.values())
+DETAIL_COLUMNS = ("error_code", "error_title", "error_detail", "pricing_category", "billable")
 
 
 def _upsert_sql() -> str:
-    columns = ("message_id", "campaign_key", "row", *_TIMES, *_DETAILS)
+    columns = ("message_id", "campaign_key", "row", *TIME_COLUMNS, *DETAIL_COLUMNS)
     # min() of SQLite is NULL when either side is: the coalesce keeps whichever is set.
-    times = [f"{c} = coalesce(min({c}, excluded.{c}), {c}, excluded.{c})" for c in _TIMES]
-    firsts = [f"{c} = coalesce({c}, excluded.{c})" for c in ("campaign_key", "row", *_DETAILS)]
+    times = [f"{c} = coalesce(min({c}, excluded.{c}), {c}, excluded.{c})" for c in TIME_COLUMNS]
+    firsts = [f"{c} = coalesce({c}, excluded.{c})"
+              for c in ("campaign_key", "row", *DETAIL_COLUMNS)]
     return (
         f"INSERT INTO deliveries ({', '.join(columns)}) VALUES "
         f"({', '.join('?' * len(columns))}) ON CONFLICT (message_id) DO UPDATE SET "
@@ -121,6 +127,73 @@ class _Campaigns:
         return key in self.keys
 
 
+#: How a status's campaign and row are looked up by its wamid: ``(campaign, row)`` or None.
+FindMessage = Callable[[str], "tuple[str, int | None] | None"]
+
+
+def tagged_keys(updates: Sequence[StatusUpdate]) -> set[str]:
+    """The campaign keys the tracked statuses of ``updates`` are tagged with."""
+    keys = set()
+    for u in updates:
+        if u.status in TRACKED_STATUSES and (tag := parse_tag(u.callback_data)) is not None:
+            keys.add(tag.key)
+    return keys
+
+
+def untagged_wamids(updates: Sequence[StatusUpdate], known: Callable[[str], bool]) -> list[str]:
+    """The wamids of tracked statuses whose tag names no campaign ``known`` knows."""
+    wamids = []
+    for u in updates:
+        if u.status not in TRACKED_STATUSES:
+            continue
+        tag = parse_tag(u.callback_data)
+        if tag is None or not known(tag.key):
+            wamids.append(u.message_id)
+    return wamids
+
+
+def delivery_rows(
+    updates: Sequence[StatusUpdate], known: Callable[[str], bool], find: FindMessage
+) -> tuple[list[tuple[object, ...]], TrackResult]:
+    """Match ``updates`` to their campaign and row: the ``deliveries`` rows to upsert.
+
+    A status is matched by its campaign tag when ``known`` knows the tag's
+    campaign, else by its wamid through ``find``; one matched neither way is
+    unknown. Each row fills in only its status's time column.
+
+    Args:
+        updates: The statuses, in any order, redeliveries included.
+        known: Whether a campaign key is one of the journal's.
+        find: The ``(campaign, row)`` of a wamid the journal recorded, or None.
+
+    Returns:
+        The rows, in the column order of the ``deliveries`` upsert, and the counts.
+    """
+    rows: list[tuple[object, ...]] = []
+    unknown = ignored = 0
+    for u in updates:
+        column = TRACKED_STATUSES.get(u.status)
+        if column is None:
+            ignored += 1
+            continue
+        tag = parse_tag(u.callback_data)
+        row: int | None
+        if tag is not None and known(tag.key):
+            key, row = tag.key, tag.row
+        else:
+            found = find(u.message_id)
+            if found is None:
+                unknown += 1
+                continue
+            key, row = campaign_key(found[0]), found[1]
+        times = [u.timestamp if c == column else None for c in TIME_COLUMNS]
+        rows.append((
+            u.message_id, key, row, *times, u.error_code, u.error_title, u.error_detail,
+            u.pricing_category, None if u.billable is None else int(u.billable),
+        ))
+    return rows, TrackResult(len(rows), unknown, ignored)
+
+
 def apply_updates(
     conn: sqlite3.Connection, updates: Sequence[StatusUpdate], campaigns: _Campaigns | None = None
 ) -> TrackResult:
@@ -136,32 +209,17 @@ def apply_updates(
     """
     known = campaigns if campaigns is not None else _Campaigns()
     reread = [False]
-    rows: list[tuple[object, ...]] = []
-    unknown = ignored = 0
-    for u in updates:
-        column = TRACKED_STATUSES.get(u.status)
-        if column is None:
-            ignored += 1
-            continue
-        tag = parse_tag(u.callback_data)
-        if tag is not None and known.knows(conn, tag.key, reread):
-            key, row = tag.key, tag.row
-        else:
-            found = conn.execute(
-                "SELECT campaign, row FROM outcomes WHERE message_id = ?", (u.message_id,)
-            ).fetchone()
-            if found is None:
-                unknown += 1
-                continue
-            key, row = campaign_key(found[0]), found[1]
-        times = [u.timestamp if c == column else None for c in _TIMES]
-        rows.append((
-            u.message_id, key, row, *times, u.error_code, u.error_title, u.error_detail,
-            u.pricing_category, None if u.billable is None else int(u.billable),
-        ))
+
+    def find(wamid: str) -> tuple[str, int | None] | None:
+        found: tuple[str, int | None] | None = conn.execute(
+            "SELECT campaign, row FROM outcomes WHERE message_id = ?", (wamid,)
+        ).fetchone()
+        return found
+
+    rows, result = delivery_rows(updates, lambda key: known.knows(conn, key, reread), find)
     if rows:
         conn.executemany(_UPSERT, rows)
-    return TrackResult(len(rows), unknown, ignored)
+    return result
 
 
 class TrackingMixin:

@@ -38,8 +38,8 @@ from .throttle import LocalThrottle, Throttle
 if TYPE_CHECKING:
     from collections.abc import AsyncIterable, Callable, Iterable
 
+    from ._journal_backend import JournalBackend
     from .bulk import Broadcast, BroadcastProgress, Recipient
-    from .journal import Journal
     from .types.messages import Message
 
 __all__ = ["WhatsAppClient"]
@@ -442,7 +442,7 @@ class WhatsAppClient:
         language: str = "en_US",
         message: Message | None = None,
         concurrency: int | None = None,
-        journal: str | os.PathLike[str] | Journal | None = None,
+        journal: str | os.PathLike[str] | JournalBackend | None = None,
         campaign: str = "default",
         resume: bool = False,
         resend_unknown: bool = False,
@@ -452,6 +452,8 @@ class WhatsAppClient:
         drain_timeout: float = 30.0,
         preflight: bool = False,
         marketing_messages: bool = False,
+        shared: bool = False,
+        lease: float = 30.0,
     ) -> Broadcast:
         """Send a template or message to many recipients; see :mod:`whatsapp_async.bulk`.
 
@@ -466,8 +468,10 @@ class WhatsAppClient:
             message: One message Struct for every row (instead of ``template``).
             concurrency: Rows in flight at most; by default derived from the
                 throttle's rate and raised when sends turn out slow.
-            journal: SQLite file (or an open :class:`~whatsapp_async.journal.Journal`)
-                recording every recipient before and after its send.
+            journal: Where every recipient is recorded before and after its
+                send: an SQLite file, a ``postgresql://`` DSN (the ``postgres``
+                extra), or a journal object (:class:`~whatsapp_async.journal.Journal`,
+                :class:`~whatsapp_async.journal.PostgresJournal`).
             campaign: Name of this broadcast inside the journal.
             resume: Continue the campaign: recipients with an outcome are skipped.
             resend_unknown: On resume, resend recipients whose send may or may
@@ -482,6 +486,11 @@ class WhatsAppClient:
                 ``business_account_id``): mismatching rows are skipped, never sent.
             marketing_messages: Send through Meta's Marketing Messages API
                 (``/{phone-number-id}/marketing_messages``; marketing templates).
+            shared: Be one of many worker processes on the campaign (needs a
+                PostgreSQL journal; every worker is given the same rows): rows
+                are loaded once and claimed in leased batches.
+            lease: Seconds a shared worker's claim lasts without renewal; a
+                dead worker's rows are taken over after it.
 
         Returns:
             The broadcast, not started yet.
@@ -497,7 +506,7 @@ class WhatsAppClient:
             concurrency=concurrency, journal=journal, campaign=campaign, resume=resume,
             resend_unknown=resend_unknown, retry_failed=retry_failed, on_progress=on_progress,
             total=total, drain_timeout=drain_timeout, preflight=preflight,
-            marketing_messages=marketing_messages,
+            marketing_messages=marketing_messages, shared=shared, lease=lease,
         )
 
 

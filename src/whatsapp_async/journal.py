@@ -1,4 +1,4 @@
-"""A durable SQLite record of a broadcast, so a killed run can resume safely.
+"""A durable record of a broadcast, so a killed run can resume safely.
 
 One entry per distinct recipient and campaign. It is written as ``pending``
 *before* its message is sent and overwritten with the final outcome after, so
@@ -7,8 +7,14 @@ never touched, ``pending`` (the send may or may not have happened) or final.
 Beside them, one *row entry* per source row that gets no send of its own: a
 duplicate (naming the row it repeats) or a row whose number is invalid. So
 every source row a run took has exactly one entry: its recipient's (at the
-row the recipient was sent from) or its own row entry. The tables and their
-upgrade are in :mod:`whatsapp_async._journal_schema`.
+row the recipient was sent from) or its own row entry.
+
+Two backends keep these records with the same rules (see
+:class:`JournalBackend`): :class:`Journal`, an SQLite file (this module; its
+tables and their upgrade are in :mod:`whatsapp_async._journal_schema`), and
+:class:`PostgresJournal`, a PostgreSQL database (the ``postgres`` extra),
+which many worker processes can share. :func:`open_journal` picks one from a
+path or a ``postgresql://`` DSN.
 
 All SQLite work happens on one writer thread that owns the connection; the
 event loop only hands it records. Writes that arrive together are committed in
@@ -31,71 +37,52 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ._campaign_lock import CampaignLock
+from ._journal_backend import JournalBackend, is_dsn
 from ._journal_csv import CSV_COLUMNS, export_csv, export_rows
+from ._journal_pg import PostgresJournal
+from ._journal_records import JournalEntry, unmark_pending, upsert, upsert_row
 from ._journal_report import CampaignReport
 from ._journal_schema import Synchronous, connect, journal_error
 from ._journal_tracking import StatusUpdate, TrackingMixin, TrackResult
 from .errors import ConfigurationError, ValidationError
 
 __all__ = [
-    "CSV_COLUMNS", "CampaignReport", "Journal", "JournalEntry", "StatusUpdate", "TrackResult",
-    "export_csv",
+    "CSV_COLUMNS", "CampaignReport", "Journal", "JournalBackend", "JournalEntry",
+    "PostgresJournal", "StatusUpdate", "TrackResult", "export_csv", "open_journal",
 ]
 
 T = TypeVar("T")
-
-_UPSERT = (
-    "INSERT INTO outcomes (campaign, recipient, row, status, message_id, error_code, "
-    "error_type, error_message, attempts, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) "
-    "ON CONFLICT (campaign, recipient) DO UPDATE SET row=excluded.row, "
-    "status=excluded.status, message_id=excluded.message_id, error_code=excluded.error_code, "
-    "error_type=excluded.error_type, error_message=excluded.error_message, "
-    "attempts=excluded.attempts, updated_at=excluded.updated_at"
-)
-
-_UPSERT_ROW = (
-    "INSERT OR REPLACE INTO row_outcomes (campaign, row, recipient, status, duplicate_of, "
-    "error_code, error_type, error_message, updated_at) VALUES (?,?,?,?,?,?,?,?,?)"
-)
 
 # Most rows a writer transaction takes at once; bounds the latency of the last one.
 _MAX_BATCH = 512
 
 
-@dataclass(frozen=True, slots=True)
-class JournalEntry:
-    """One recipient's state in a campaign, or one row's (see :meth:`Journal.record_row`).
+def open_journal(
+    target: str | os.PathLike[str], *, campaign: str = "default"
+) -> JournalBackend:
+    """The journal at ``target``, on the backend it names; open it with ``async with``.
 
-    Attributes:
-        recipient: Normalised number (``+15551234567``), or the raw input for an
-            invalid row.
-        status: ``pending``, ``sent``, ``failed``, ``unknown`` or ``skipped``.
-        row: 0-based position of the row among the rows given to the broadcast.
-        message_id: The ``wamid`` of a sent message.
-        error_code: Graph error code of a failure, when there was one.
-        error_type: Exception class name of a failure, or why a row was skipped
-            (``Duplicate``, ``ValidationError``).
-        error_message: Failure text.
-        attempts: HTTP attempts made for the send.
-        duplicate_of: For a duplicate row, the position of the row its recipient
-            was sent from.
+    A ``postgresql://`` (or ``postgres://``) DSN is a :class:`PostgresJournal`
+    (needs ``pip install 'whatsapp-async[postgres]'``); anything else is the
+    path of an SQLite :class:`Journal` file.
+
+    Args:
+        target: A file path or a PostgreSQL DSN.
+        campaign: The campaign the journal records.
+
+    Returns:
+        The journal, not yet open.
+
+    Raises:
+        ConfigurationError: ``campaign`` is empty.
     """
-
-    recipient: str
-    status: str
-    row: int | None = None
-    message_id: str | None = None
-    error_code: int | None = None
-    error_type: str | None = None
-    error_message: str | None = None
-    attempts: int = 0
-    duplicate_of: int | None = None
-
+    if isinstance(target, str) and is_dsn(target):
+        return PostgresJournal(target, campaign=campaign)
+    return Journal(target, campaign=campaign)
 
 class _Command:
     __slots__ = ("fn", "future")
@@ -150,6 +137,11 @@ class Journal(TrackingMixin):
 
     def __repr__(self) -> str:
         return f"Journal({str(self.path)!r}, campaign={self.campaign!r})"
+
+    @property
+    def location(self) -> str:
+        """Where the journal is, for messages and reports: the file's path."""
+        return str(self.path)
 
     async def __aenter__(self) -> Journal:
         await self.open()
@@ -218,7 +210,7 @@ class Journal(TrackingMixin):
             RuntimeError: The journal is not open.
             JournalError: The write failed (disk full, file removed, ...).
         """
-        await self._run(_upsert(self.campaign, entry))
+        await self._run(upsert(self.campaign, entry))
 
     async def record_row(self, entry: JournalEntry) -> None:
         """Write the outcome of one source row that gets no send of its own; wait until durable.
@@ -239,7 +231,7 @@ class Journal(TrackingMixin):
         if entry.row is None or entry.row < 0:
             raise ValidationError("row", f"a row entry needs the row's position (>= 0), "
                                   f"got {entry.row!r}")
-        await self._run(_upsert_row(self.campaign, entry))
+        await self._run(upsert_row(self.campaign, entry))
 
     async def forget_pending(self, to: str, prior_status: str | None = None) -> None:
         """Undo a ``pending`` mark written for a send that never went out.
@@ -259,7 +251,7 @@ class Journal(TrackingMixin):
             RuntimeError: The journal is not open.
             JournalError: The write failed.
         """
-        await self._run(_unmark_pending(self.campaign, to, prior_status))
+        await self._run(unmark_pending(self.campaign, to, prior_status))
 
     async def call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(connection)`` on the writer thread inside its next transaction.
@@ -475,45 +467,3 @@ def _settle(results: list[_Result]) -> None:
             future.set_exception(exc)
         else:
             future.set_result(value)
-
-
-def _upsert(campaign: str, e: JournalEntry) -> Callable[[sqlite3.Connection], None]:
-    params = (
-        campaign, e.recipient, e.row, e.status, e.message_id, e.error_code, e.error_type,
-        e.error_message, e.attempts, time.time(),
-    )
-
-    def run(conn: sqlite3.Connection) -> None:
-        conn.execute(_UPSERT, params)
-
-    return run
-
-
-def _upsert_row(campaign: str, e: JournalEntry) -> Callable[[sqlite3.Connection], None]:
-    params = (
-        campaign, e.row, e.recipient, e.status, e.duplicate_of, e.error_code, e.error_type,
-        e.error_message, time.time(),
-    )
-
-    def run(conn: sqlite3.Connection) -> None:
-        conn.execute(_UPSERT_ROW, params)
-
-    return run
-
-
-def _unmark_pending(
-    campaign: str, to: str, prior_status: str | None
-) -> Callable[[sqlite3.Connection], None]:
-    def run(conn: sqlite3.Connection) -> None:
-        if prior_status is not None:
-            conn.execute(
-                "UPDATE outcomes SET status = ? WHERE campaign = ? AND recipient = ? "
-                "AND status = 'pending'", (prior_status, campaign, to),
-            )
-        else:
-            conn.execute(
-                "DELETE FROM outcomes WHERE campaign = ? AND recipient = ? "
-                "AND status = 'pending'", (campaign, to),
-            )
-
-    return run

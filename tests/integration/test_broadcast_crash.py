@@ -3,18 +3,17 @@
 The test runs FakeCloudAPI in its own process and starts this file as a child
 process (``python test_broadcast_crash.py BASE_URL TOKEN NUMBER JOURNAL``) that
 broadcasts 5,000 rows with a journal; the child is killed with SIGKILL once
-the fake has accepted a good part of them, and the run is resumed here.
+the fake has accepted a good part of them, and the run is resumed here. It
+runs on both journal backends (an SQLite file, a PostgreSQL database).
 """
 
 from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 ROWS = 5_000
 RATE = 1_000.0
@@ -44,28 +43,22 @@ if __name__ == "__main__":
 # ----------------------------------------------------------------------------- the test
 
 from whatsapp_async import WhatsAppClient  # noqa: E402
+from whatsapp_async.journal import open_journal  # noqa: E402
 from whatsapp_async.testing import FakeCloudAPI  # noqa: E402
 
 
-def journal_states(db: Path) -> dict[str, tuple[str, str | None, str | None]]:
-    conn = sqlite3.connect(db)
-    try:
-        return {
-            r: (s, m, e) for r, s, m, e in conn.execute(
-                "SELECT recipient, status, message_id, error_type FROM outcomes "
-                "WHERE campaign = ?", (CAMPAIGN,)
-            )
-        }
-    finally:
-        conn.close()
+async def journal_states(db: str) -> dict[str, tuple[str, str | None, str | None]]:
+    async with open_journal(db, campaign=CAMPAIGN) as journal:
+        return {e.recipient: (e.status, e.message_id, e.error_type)
+                for e in await journal.entries()}
 
 
-async def test_a_killed_broadcast_resumes_without_double_sends(tmp_path: Path) -> None:
-    db = tmp_path / "campaign.db"
+async def test_a_killed_broadcast_resumes_without_double_sends(journal_target: str) -> None:
+    db = journal_target
     async with FakeCloudAPI(messages_per_second=RATE * 2, pair_limit=None) as fake:
         child = await asyncio.create_subprocess_exec(
             sys.executable, __file__, fake.base_url, fake.access_token, fake.phone_number_id,
-            str(db), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+            db, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         )
         try:
             # Poll the fake's record: kill once a third of the rows went out.
@@ -82,7 +75,7 @@ async def test_a_killed_broadcast_resumes_without_double_sends(tmp_path: Path) -
         assert ROWS // 3 <= before < ROWS
 
         # Whatever the child journaled is exactly what the fake saw, up to the in-flight rows.
-        crashed = journal_states(db)
+        crashed = await journal_states(db)
         pending = {r for r, (s, _, _) in crashed.items() if s == "pending"}
         assert {r for r, (s, _, _) in crashed.items() if s == "sent"} <= {
             "+" + m.wa_id for m in fake.sent
@@ -99,7 +92,7 @@ async def test_a_killed_broadcast_resumes_without_double_sends(tmp_path: Path) -
             ]
 
     assert len(resumed) == ROWS
-    final = journal_states(db)
+    final = await journal_states(db)
     # Every recipient ends with a final outcome.
     assert len(final) == ROWS
     assert not [r for r, (s, _, _) in final.items() if s == "pending"]

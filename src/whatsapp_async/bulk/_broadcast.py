@@ -8,8 +8,8 @@ import os
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
+from .._journal_backend import JournalBackend
 from ..errors import ConfigurationError
-from ..journal import Journal
 from ..types.messages import Language, Message, Template
 from ._channel import OutcomeChannel
 from ._control import RunControl
@@ -22,6 +22,18 @@ if TYPE_CHECKING:
     from ..client import WhatsAppClient
 
 __all__ = ["Broadcast"]
+
+
+def _check_shared(journal: object, lease: float) -> None:
+    """Refuse ``shared=True`` without a PostgreSQL journal, or with a lease that is no time."""
+    from .._journal_backend import is_dsn
+    from .._journal_pg import PostgresJournal
+
+    if not (is_dsn(journal) or isinstance(journal, PostgresJournal)):
+        raise ConfigurationError("shared=True needs a PostgreSQL journal "
+                                 "(journal='postgresql://...'): workers share its rows")
+    if not lease > 0:
+        raise ConfigurationError(f"lease must be > 0 seconds, got {lease!r}")
 
 
 class Broadcast:
@@ -51,6 +63,15 @@ class Broadcast:
     throttle or a closed client) is recorded ``unknown`` and never resent
     silently, even when it had not started.
 
+    With ``shared=True`` (and a PostgreSQL journal) it is one of many
+    workers on the campaign, each given the same rows: the first loads them
+    into the journal (a different list under the same campaign name is
+    refused), and every worker claims batches of them, holding each batch
+    under a lease of ``lease`` seconds that it renews while alive. A dead
+    worker's rows are taken over once its lease runs out, by the resume
+    rules: a row it may have sent is recorded ``unknown``, never resent. Its
+    report counts the rows this worker took.
+
     With ``preflight=True`` (and ``template=``, or a ``Template`` as
     ``message=``), the template's definition is
     fetched before the first row (a missing or unapproved template raises
@@ -62,7 +83,8 @@ class Broadcast:
 
     Raises:
         ConfigurationError: Both ``template`` and ``message``, a concurrency
-            below 1, or a client without a business phone number.
+            below 1, a client without a business phone number, or
+            ``shared=True`` without a PostgreSQL journal or with a lease <= 0.
         ValidationError: The template name or language is not valid.
     """
 
@@ -75,7 +97,7 @@ class Broadcast:
         language: str = "en_US",
         message: Message | None = None,
         concurrency: int | None = None,
-        journal: str | os.PathLike[str] | Journal | None = None,
+        journal: str | os.PathLike[str] | JournalBackend | None = None,
         campaign: str = "default",
         resume: bool = False,
         resend_unknown: bool = False,
@@ -88,9 +110,14 @@ class Broadcast:
         send: SendFunction | None = None,
         preflight: bool = False,
         marketing_messages: bool = False,
+        shared: bool = False,
+        lease: float = 30.0,
     ) -> None:
         if template is not None and message is not None:
             raise ConfigurationError("give either template= or message=, not both")
+        if shared:
+            _check_shared(journal, lease)
+            total = None  # each worker takes a share of the rows: no count to show
         if concurrency is not None and concurrency < 1:
             raise ConfigurationError("concurrency must be >= 1")
         if client.phone_number_id is None:
@@ -116,6 +143,7 @@ class Broadcast:
         self._engine = Engine(
             client, rows, sender, self._control, self._tally, concurrency=concurrency,
             drain_timeout=drain_timeout, journal=journal, campaign=campaign, resume=resume,
+            shared=shared, lease=lease,
         )
         self._task: asyncio.Task[None] | None = None
 

@@ -4,6 +4,8 @@ Each worker takes one row at a time and hands it to the
 :class:`~whatsapp_async.bulk._row_send.RowSender`. A run starts with a few
 workers and adds one per finished row up to its concurrency (slow start),
 then adds more while sends rather than the throttle hold it back (tuning).
+A shared run (one of many worker processes on a campaign) takes its rows
+from the journal's claims instead of its input (:mod:`whatsapp_async.bulk._shared`).
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from ..journal import Journal
+from .._journal_backend import JournalBackend
+from ..errors import ConfigurationError
 from ..middleware import AttemptCounter
 from ._control import RunControl
 from ._journaling import load_for_run, open_for_run
-from ._row_send import RowSender
+from ._row_send import RowFate, RowSender
+from ._shared import SharedDuplicate, SharedRows
 from ._tally import Tally
 from ._types import BroadcastReport, Recipient
 
@@ -57,8 +61,8 @@ class Engine:
         self, client: WhatsAppClient,
         rows: Iterable[Recipient | str] | AsyncIterable[Recipient | str],
         sender: RowSender, control: RunControl, tally: Tally, *, concurrency: int | None,
-        drain_timeout: float, journal: str | os.PathLike[str] | Journal | None,
-        campaign: str, resume: bool,
+        drain_timeout: float, journal: str | os.PathLike[str] | JournalBackend | None,
+        campaign: str, resume: bool, shared: bool = False, lease: float = 30.0,
     ) -> None:
         self._client = client
         self._rows = rows
@@ -69,8 +73,11 @@ class Engine:
         self._journal_arg = journal
         self._campaign = campaign
         self._resume = resume
-        self._journal: Journal | None = None
+        self._journal: JournalBackend | None = None
         self._own_journal = False
+        self._shared = shared
+        self._lease = lease
+        self._claims: SharedRows | None = None
         self._fixed_concurrency = concurrency
         rate = _rate_of(client)
         pool = client.max_connections
@@ -117,12 +124,17 @@ class Engine:
             if self._journal is not None:
                 self._sender.journal = self._journal
                 self._sender.set_campaign(self._journal.campaign)
-                await load_for_run(self._journal, resume=self._resume, seen=self._sender.seen)
-            rows = self._rows
-            if isinstance(rows, AsyncIterable):
-                self._aiter = aiter(rows)
+            if self._shared:
+                self._claims = await self._join_shared(self._journal)
             else:
-                self._iter = iter(rows)
+                if self._journal is not None:
+                    await load_for_run(self._journal, resume=self._resume,
+                                       seen=self._sender.seen)
+                rows = self._rows
+                if isinstance(rows, AsyncIterable):
+                    self._aiter = aiter(rows)
+                else:
+                    self._iter = iter(rows)
             # Slow start: a few workers, one more per finished row up to the target, so
             # connections open gradually instead of a pool's worth at once (whose setup
             # delay would make the first sends reach the API in a clump).
@@ -134,6 +146,8 @@ class Engine:
             control.stop(f"error: {type(exc).__name__}: {exc}")
             await self._wait_workers()
         finally:
+            if self._claims is not None:
+                await self._claims.close()
             if self._journal is not None and self._own_journal:
                 await self._journal.close()
             tally.finished = time.monotonic()
@@ -148,6 +162,19 @@ class Engine:
         failure = failure or self._input_error
         if failure is not None:
             raise failure
+
+    async def _join_shared(self, journal: JournalBackend | None) -> SharedRows:
+        """Join (or load, as its first worker) the shared campaign the journal holds."""
+        from .._journal_pg import PostgresJournal
+
+        if not isinstance(journal, PostgresJournal):
+            raise ConfigurationError("shared=True needs a PostgreSQL journal "
+                                     "(journal='postgresql://...'): workers share its rows")
+        await journal.claim(shared=True)
+        claims = SharedRows(journal, self._control, self._sender.seen, lease=self._lease,
+                            batch=max(8, self._concurrency))
+        await claims.load(self._rows)
+        return claims
 
     def _spawn(self) -> None:
         self._live += 1
@@ -189,13 +216,14 @@ class Engine:
         tune = self._fixed_concurrency is None
         control = self._control
         process = self._sender.process
+        claims = self._claims
         # One row at a time per worker, so one counter (and one view carrying
         # it) serves all of the worker's rows.
         counter = AttemptCounter()
         client = self._client.with_middleware(counter)
         try:
             while not control.stopping:
-                row: Recipient | str
+                row: Recipient | str | SharedDuplicate
                 if rows is not None:
                     try:
                         row = next(rows)
@@ -217,10 +245,16 @@ class Engine:
                         return
                     index, row = pulled
                 control.in_flight += 1
+                fate: RowFate
                 try:
-                    await process(index, row, task, client, counter)
+                    if isinstance(row, SharedDuplicate):
+                        fate = await self._sender.duplicate(index, row.to, row.first_row)
+                    else:
+                        fate = await process(index, row, task, client, counter)
                 finally:
                     control.in_flight -= 1
+                if claims is not None:
+                    await claims.settle(index, fate)
                 if self._live < self._concurrency and not control.stopping:
                     self._spawn()
                 elif tune:
@@ -230,9 +264,11 @@ class Engine:
             if self._live == 0:
                 self._idle.set()
 
-    async def _pull(self) -> tuple[int, Recipient | str] | None:
+    async def _pull(self) -> tuple[int, Recipient | str | SharedDuplicate] | None:
         # An async generator must not be advanced by two tasks at once.
         async with self._pull_lock:
+            if self._claims is not None:
+                return await self._claim()
             if self._control.stopping or self._exhausted or self._aiter is None:
                 return None
             try:
@@ -246,6 +282,21 @@ class Engine:
             index = self._next_index
             self._next_index += 1
             return index, row
+
+    async def _claim(self) -> tuple[int, Recipient | SharedDuplicate] | None:
+        assert self._claims is not None
+        if self._control.stopping or self._exhausted:
+            return None
+        try:
+            pulled = await self._claims.next()
+        except Exception as exc:
+            if self._input_error is None:
+                self._input_error = exc
+            self._control.stop(f"the shared campaign's rows could not be claimed: {exc}")
+            return None
+        if pulled is None:
+            self._exhausted = True
+        return pulled
 
     def _input_failed(self, exc: BaseException) -> None:
         if self._input_error is None:

@@ -1,4 +1,4 @@
-"""A broadcast's use of its :class:`~whatsapp_async.journal.Journal`: opening, resuming, entries."""
+"""A broadcast's use of its journal (either backend): opening, resuming, entries."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import asyncio
 import logging
 import os
 
+from .._journal_backend import JournalBackend, is_dsn
 from ..errors import ConfigurationError
-from ..journal import Journal, JournalEntry
+from ..journal import JournalEntry, open_journal
 from ._dedupe import PREV_BY_STATUS, PREV_FINAL, RecipientStates
 from ._types import SendOutcome
 
@@ -17,13 +18,14 @@ log = logging.getLogger("whatsapp_async")
 
 
 async def open_for_run(
-    arg: str | os.PathLike[str] | Journal | None, *, campaign: str, resume: bool
-) -> tuple[Journal | None, bool]:
+    arg: str | os.PathLike[str] | JournalBackend | None, *, campaign: str, resume: bool
+) -> tuple[JournalBackend | None, bool]:
     """Open the journal of a run.
 
     Args:
-        arg: The ``journal=`` argument: a path, a :class:`Journal`, or None.
-        campaign: The campaign name for a path.
+        arg: The ``journal=`` argument: a path, a PostgreSQL DSN, a journal
+            object (open or not), or None.
+        campaign: The campaign name for a path or a DSN.
         resume: Whether the run resumes a campaign (which needs a journal).
 
     Returns:
@@ -38,20 +40,21 @@ async def open_for_run(
         if resume:
             raise ConfigurationError("resume=True needs a journal=")
         return None, False
-    if isinstance(arg, Journal):
+    if not isinstance(arg, (str, os.PathLike)):
         if arg.is_open:
             return arg, False
         await arg.open()
         return arg, True
-    if resume and not await asyncio.to_thread(os.path.exists, arg):
+    # A database cannot be missing the way a file can; check_campaign refuses an unknown one.
+    if resume and not is_dsn(arg) and not await asyncio.to_thread(os.path.exists, arg):
         raise ConfigurationError(f"resume=True: there is no journal at {os.fspath(arg)!r}")
-    journal = Journal(arg, campaign=campaign)
+    journal = open_journal(arg, campaign=campaign)
     await journal.open()
     return journal, True
 
 
 async def check_campaign(
-    journal: Journal, *, resume: bool, resume_word: str = "resume=True",
+    journal: JournalBackend, *, resume: bool, resume_word: str = "resume=True",
     campaign_word: str = "campaign name",
 ) -> None:
     """Refuse a campaign that does not fit the run: new without ``resume``, known with it.
@@ -71,20 +74,20 @@ async def check_campaign(
     recorded = await journal.has_entries()
     if not resume and recorded:
         raise ConfigurationError(
-            f"the journal {journal.path} already holds campaign {journal.campaign!r}: "
+            f"the journal {journal.location} already holds campaign {journal.campaign!r}: "
             f"pass {resume_word} to continue it, or use another {campaign_word}"
         )
     if resume and not recorded:
         names = await journal.campaigns()
         held = ", ".join(repr(name) for name in names) if names else "no campaigns"
         raise ConfigurationError(
-            f"{resume_word}: the journal {journal.path} holds no campaign "
+            f"{resume_word}: the journal {journal.location} holds no campaign "
             f"{journal.campaign!r} (it holds {held}); check the {campaign_word} and the "
             "file, or start the campaign without resuming"
         )
 
 
-async def load_for_run(journal: Journal, *, resume: bool, seen: RecipientStates) -> None:
+async def load_for_run(journal: JournalBackend, *, resume: bool, seen: RecipientStates) -> None:
     """Claim the campaign, check it fits the run and, resuming, load what it recorded.
 
     Args:

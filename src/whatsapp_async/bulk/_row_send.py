@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .._campaign_tag import check_callback_data, tag_prefix
+from .._journal_backend import JournalBackend
 from ..errors import ConnectError, ValidationError
-from ..journal import Journal, JournalEntry
+from ..journal import JournalEntry
 from ..middleware import AttemptCounter
 from ..resources._template_preflight import check_send, template_cache
 from ..types.messages import Message, Template
@@ -24,9 +25,14 @@ from ._types import Recipient, SendError, SendFunction, SendOutcome
 if TYPE_CHECKING:
     from ..client import WhatsAppClient
 
-__all__ = ["RowSender"]
+__all__ = ["RowFate", "RowSender"]
 
 log = logging.getLogger("whatsapp_async")
+
+#: What became of a row's journal record: ``done`` (its outcome is durable, or was
+#: already), ``release`` (its pending mark was undone: nothing went out, any run may
+#: send it) or ``keep`` (a journal write failed: leave the row as the journal has it).
+RowFate = Literal["done", "release", "keep"]
 
 #: Rows in a row that could not even connect before a run gives up on the API:
 #: past this, every later row would wait out its retries and fail the same way.
@@ -57,7 +63,7 @@ class RowSender:
         self._retry_failed = retry_failed
         self._stop_on_fatal = stop_on_fatal
         self.seen = RecipientStates()
-        self.journal: Journal | None = None
+        self.journal: JournalBackend | None = None
         self._unreachable = 0  # consecutive rows that could not connect at all
         self._preflight = preflight
         self._marketing = marketing_messages
@@ -94,10 +100,13 @@ class RowSender:
     async def process(
         self, index: int, row: Recipient | str, task: asyncio.Task[None],
         client: WhatsAppClient, counter: AttemptCounter,
-    ) -> None:
+    ) -> RowFate:
         """Take row ``index`` to its outcome, sending through ``client`` (counted by ``counter``).
 
         One coroutine on purpose: this is the hot path, run once per row.
+
+        Returns:
+            What became of the row's journal record (see :data:`RowFate`).
         """
         recipient = row if type(row) is Recipient else Recipient(row)  # type: ignore[arg-type]
         raw = recipient.to
@@ -106,11 +115,10 @@ class RowSender:
         except ValidationError as exc:
             shown = raw.strip() if isinstance(raw, str) and raw.strip() else f"#row{index}"
             # Its own row entry: under a recipient key, rows with the same bad text would share one.
-            await self.finish(
+            return await self.finish(
                 SendOutcome(shown, "skipped", error=error_of(exc), row=index), journal=True,
                 row_entry=True,
             )
-            return
         state = self.seen.mark(to, SEEN, index)
         if state != NEW:
             repeat = repeat_outcome(
@@ -121,9 +129,8 @@ class RowSender:
             if repeat is not None:
                 # A duplicate gets its own row entry (its recipient's entry belongs to the
                 # row it was sent from); a row done in an earlier run already has its entry.
-                await self.finish(repeat, journal=state in (SEEN, PREV_PENDING),
-                                  row_entry=state == SEEN)
-                return
+                return await self.finish(repeat, journal=state in (SEEN, PREV_PENDING),
+                                         row_entry=state == SEEN)
         prior = PRIOR_STATUS.get(state)
         try:
             message = (
@@ -140,10 +147,9 @@ class RowSender:
                 check_callback_data(recipient.callback_data)
                 tag = f"{tag}|{recipient.callback_data}"
         except Exception as exc:  # e.g. params=5: a malformed row must not end its worker
-            await self.finish(
+            return await self.finish(
                 SendOutcome(to, "skipped", error=error_of(exc), row=index), journal=True
             )
-            return
         journal = self.journal
         if journal is not None:
             try:
@@ -152,14 +158,14 @@ class RowSender:
                 # Sending without a durable "pending" mark could double-send after a crash.
                 self._control.stop(f"journal write failed: {exc}")
                 reason = SendError(type="JournalError", message=f"not sent: {exc}")
-                await self.finish(SendOutcome(to, "skipped", error=reason, row=index),
-                                  journal=False, forget=True, prior=prior)
-                return
+                return await self.finish(SendOutcome(to, "skipped", error=reason, row=index),
+                                         journal=False, forget=True, prior=prior)
         if self._control.aborted:
             # Aborted while the pending mark was written: nothing went out, leave it for resume.
-            await self.finish(SendOutcome(to, "skipped", error=STOPPED_FIRST, row=index),
-                              journal=False, forget=True, prior=prior)
-            return
+            return await self.finish(
+                SendOutcome(to, "skipped", error=STOPPED_FIRST, row=index), journal=False,
+                forget=True, prior=prior,
+            )
         counter.count = 0
         self._sending.add(task)
         forget = False
@@ -196,12 +202,12 @@ class RowSender:
                 self._control.stop(stop)
         finally:
             self._sending.discard(task)
-        await self.finish(outcome, journal=True, forget=forget, prior=prior)
+        return await self.finish(outcome, journal=True, forget=forget, prior=prior)
 
     async def finish(
         self, outcome: SendOutcome, *, journal: bool, forget: bool = False,
         prior: str | None = None, row_entry: bool = False,
-    ) -> None:
+    ) -> RowFate:
         """Record ``outcome``: journal it (or forget the row's pending mark), count it, queue it.
 
         Args:
@@ -211,8 +217,12 @@ class RowSender:
             prior: The status an earlier run recorded, restored by ``forget``.
             row_entry: Write it as the row's own entry (a duplicate or invalid
                 row), not as its recipient's.
+
+        Returns:
+            What became of the row's journal record (see :data:`RowFate`).
         """
         control = self._control
+        fate: RowFate = "release" if forget else "done"
         if self.journal is not None and (journal or forget):
             try:
                 if forget:
@@ -224,7 +234,23 @@ class RowSender:
             except Exception as exc:
                 log.error("broadcast: journal write failed for row %d: %s", outcome.row, exc)
                 control.stop(f"journal write failed: {exc}")
+                fate = "keep"
         # This row has its outcome now: it is no longer in flight for the snapshot.
         self._tally.add(outcome, control.in_flight - 1)
         if control.channel is not None:
             await control.channel.put(outcome)
+        return fate
+
+    async def duplicate(self, index: int, to: str, first_row: int) -> RowFate:
+        """Record row ``index`` as a duplicate of row ``first_row`` (a shared campaign's rows
+        are deduplicated when loaded, across every worker), without a send.
+
+        Returns:
+            What became of the row's journal record.
+        """
+        # Not marked in ``seen``: the row it repeats may come later to this worker, and
+        # must then be sent as the first of its recipient.
+        outcome = repeat_outcome(to, index, SEEN, resend_unknown=False, retry_failed=False,
+                                 first_row=first_row)
+        assert outcome is not None  # a repeat within the run is always skipped
+        return await self.finish(outcome, journal=True, row_entry=True)

@@ -7,7 +7,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from ..journal import Journal
+from .._journal_backend import JournalBackend
 from ._types import BroadcastProgress, BroadcastReport, SendOutcome
 
 __all__ = ["Tally"]
@@ -133,7 +133,7 @@ class Tally:
             log.exception("broadcast: the progress callback raised")
 
     def report(
-        self, *, cancelled: bool, stop_reason: str | None, journal: Journal | None
+        self, *, cancelled: bool, stop_reason: str | None, journal: JournalBackend | None
     ) -> BroadcastReport:
         """The report of the run (``cancelled``: stopped before the input ended)."""
         c = self.counts
@@ -145,5 +145,5 @@ class Tally:
             rate=requests / duration if duration > 0 else 0.0,
             cancelled=cancelled, stop_reason=stop_reason if cancelled else None,
             campaign=journal.campaign if journal is not None else None,
-            journal=str(journal.path) if journal is not None else None,
+            journal=journal.location if journal is not None else None,
         )

@@ -142,7 +142,7 @@ class BroadcastReport(msgspec.Struct, frozen=True, kw_only=True):
         cancelled: The run was stopped before the input was exhausted.
         stop_reason: Why it stopped early, if it did.
         campaign: Journal campaign name, when journaled.
-        journal: Journal file, when journaled.
+        journal: Journal file (or DSN, without its password), when journaled.
     """
 
     total: int

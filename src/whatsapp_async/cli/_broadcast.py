@@ -10,10 +10,11 @@ import signal
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+from .._journal_backend import JournalBackend, is_dsn
 from ..bulk import Broadcast, Recipient, check_campaign
 from ..client import WhatsAppClient
 from ..errors import MAY_HAVE_BEEN_SENT, ConfigurationError
-from ..journal import Journal
+from ..journal import open_journal
 from ._campaign import campaign_totals
 from ._csv_input import CsvRecipients, read_recipients, scan_csv
 from ._display import Display, make_display
@@ -82,7 +83,7 @@ async def run_broadcast(
         total: Rows to expect, when known.
         failures: Where rows not sent go (failed, unknown, invalid, duplicate).
         title: The summary's heading.
-        journal: The journal file, if any.
+        journal: The journal file (or PostgreSQL DSN), if any.
         show_journal: Print where the failures and the journal are.
         line_of: The source file line of a row by its position, for the failures CSV.
 
@@ -92,7 +93,11 @@ async def run_broadcast(
     Raises:
         ConfigurationError: ``--resume`` without a journal, or a used journal without ``--resume``.
     """
-    async with _campaign_journal(journal, campaign=args.campaign, resume=args.resume) as opened:
+    shared = bool(getattr(args, "shared", False))
+    if shared:
+        total = None  # this worker takes a share of the rows
+    async with _campaign_journal(journal, campaign=args.campaign, resume=args.resume,
+                                 shared=shared) as opened:
         display = make_display(total, plain=args.plain, quiet=args.quiet)
         writer = FailureWriter(failures, line_of)
         bc = wa.broadcast(
@@ -101,6 +106,7 @@ async def run_broadcast(
             resume=args.resume, resend_unknown=args.resend_unknown,
             retry_failed=args.retry_failed, on_progress=display.update, total=total,
             marketing_messages=getattr(args, "marketing_messages", False),
+            shared=shared, lease=getattr(args, "lease", 30.0),
         )
         try:
             with _Interrupts(bc, display) as interrupts:
@@ -110,8 +116,10 @@ async def run_broadcast(
         finally:
             writer.close()
             display.close()
-        # A resumed run's own counts skip what earlier runs did: show the campaign's too.
-        totals = await campaign_totals(opened) if opened is not None and args.resume else None
+        # A resumed run's own counts skip what earlier runs did (a shared worker's, what
+        # the other workers did): show the campaign's too.
+        wants_totals = opened is not None and (args.resume or shared)
+        totals = await campaign_totals(opened) if opened is not None and wants_totals else None
     report = bc.report
     assert report is not None
     display.summary(report, title, totals)
@@ -119,7 +127,8 @@ async def run_broadcast(
         print(f"{writer.count} row(s) not sent (failed, unknown, invalid or duplicate) "
               f"listed in {failures}")
     if report.journal and show_journal:
-        hint = "; rerun with --resume to continue" if report.cancelled else ""
+        again = "--shared" if shared else "--resume"
+        hint = f"; rerun with {again} to continue" if report.cancelled else ""
         if hint and report.failed:
             # --resume alone skips refused rows (an expired token refuses every row in flight).
             hint += f" (add --retry-failed to resend the {report.failed} refused row(s))"
@@ -131,22 +140,29 @@ async def run_broadcast(
 
 @contextlib.asynccontextmanager
 async def _campaign_journal(
-    path: str | None, *, campaign: str, resume: bool
-) -> AsyncIterator[Journal | None]:
+    path: str | None, *, campaign: str, resume: bool, shared: bool = False
+) -> AsyncIterator[JournalBackend | None]:
     # Opened here rather than by the engine so that a journal that does not fit
     # --resume is refused in terms of the flags, before any progress is shown.
     if path is None:
         if resume:
             raise ConfigurationError("--resume needs --journal FILE (the journal of the run to "
                                      "continue)")
+        if shared:
+            raise ConfigurationError("--shared needs --journal postgresql://... (the workers "
+                                     "share the campaign's rows there)")
         yield None
         return
-    if resume and not await asyncio.to_thread(os.path.exists, path):
+    if resume and not is_dsn(path) and not await asyncio.to_thread(os.path.exists, path):
         raise ConfigurationError(f"--resume: there is no journal at {path!r}")
-    async with Journal(path, campaign=campaign) as journal:
-        await check_campaign(
-            journal, resume=resume, resume_word="--resume", campaign_word="--campaign"
-        )
+    if shared and not is_dsn(path):
+        raise ConfigurationError(f"--shared needs a postgresql:// --journal, not {path!r}: "
+                                 "workers share the campaign's rows in PostgreSQL")
+    async with open_journal(path, campaign=campaign) as journal:
+        if not shared:  # a worker joins the campaign others started: no --resume needed
+            await check_campaign(
+                journal, resume=resume, resume_word="--resume", campaign_word="--campaign"
+            )
         yield journal
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from .._journal_backend import JournalBackend
 from ..errors import JournalError
-from ..journal import Journal
 
 __all__ = ["STATUSES", "CampaignTotals", "campaign_totals"]
 
@@ -47,7 +47,7 @@ class CampaignTotals:
         return f"campaign {self.name!r}, all runs: {self.total} rows: {counts}"
 
 
-async def campaign_totals(journal: Journal) -> CampaignTotals | None:
+async def campaign_totals(journal: JournalBackend) -> CampaignTotals | None:
     """Count the campaign's source rows per status.
 
     Args:
@@ -61,6 +61,6 @@ async def campaign_totals(journal: Journal) -> CampaignTotals | None:
     try:
         counts = await journal.counts()
     except (JournalError, RuntimeError) as exc:
-        log.warning("cannot read the campaign's totals from %s: %s", journal.path, exc)
+        log.warning("cannot read the campaign's totals from %s: %s", journal.location, exc)
         return None
     return CampaignTotals(journal.campaign, counts)

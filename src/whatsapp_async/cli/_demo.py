@@ -70,8 +70,8 @@ async def demo(args: argparse.Namespace) -> int:
             await fake.flush_webhooks()
         counts = receiver.counts
         print(f"the webhook receiver tracked {counts.applied:,} statuses into the journal")
-        with read_only(journal) as conn:
-            print("\n" + build_report(conn, campaign).summary())
+        with read_only(journal) as reader:
+            print("\n" + build_report(reader, campaign).summary())
     if args.journal:
         print(f"\nThe journal is {args.journal} (campaign {campaign!r}); see it again with:\n"
               f"  whatsapp-async report {shlex.quote(args.journal)} --campaign "
@@ -122,9 +122,8 @@ def free_campaign(journal: str) -> str:
     """``demo``, or ``demo-2``, ``demo-3``... when the journal already holds that campaign."""
     if not Path(journal).is_file():
         return "demo"
-    with read_only(journal) as conn:
-        taken = {name for (name,) in conn.execute(
-            "SELECT campaign FROM outcomes UNION SELECT campaign FROM row_outcomes")}
+    with read_only(journal) as reader:
+        taken = set(reader.campaigns())
     return next(name for n in itertools.count(1)
                 if (name := "demo" if n == 1 else f"demo-{n}") not in taken)
 

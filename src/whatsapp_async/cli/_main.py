@@ -139,7 +139,8 @@ def _add_broadcast_flags(b: argparse.ArgumentParser) -> None:
     b.add_argument("--rate", type=_positive, default=80.0,
                    help="messages per second (default 80, the standard limit)")
     b.add_argument("--concurrency", type=int, help="sends in flight at most (default: derived)")
-    b.add_argument("--journal", help="SQLite journal file; needed to --resume")
+    b.add_argument("--journal",
+                   help="SQLite journal file or postgresql:// DSN; needed to --resume")
     b.add_argument("--campaign", default="default", help="campaign name in the journal")
     b.add_argument("--resume", action="store_true",
                    help="continue the journaled campaign: rows with an outcome are skipped")
@@ -148,6 +149,12 @@ def _add_broadcast_flags(b: argparse.ArgumentParser) -> None:
                    "a resend risks a duplicate)")
     b.add_argument("--retry-failed", action="store_true",
                    help="with --resume: resend rows the API refused before")
+    b.add_argument("--shared", action="store_true",
+                   help="one of many workers on the campaign (needs a postgresql:// "
+                   "--journal; give every worker the same CSV): the first loads the rows, "
+                   "all claim them in leased batches, a dead worker's rows are taken over")
+    b.add_argument("--lease", type=_positive, default=30.0, metavar="SECONDS",
+                   help="with --shared: how long a claim lasts without renewal (default 30)")
     b.add_argument("--dry-run", action="store_true",
                    help="check the CSV and build every message, list invalid and "
                    "duplicate rows; send nothing")

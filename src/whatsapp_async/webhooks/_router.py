@@ -29,8 +29,8 @@ from ._tasks import HandlerTasks
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from .._journal_backend import JournalBackend
     from ..client import WhatsAppClient
-    from ..journal import Journal
     from ._asgi import ASGIApp
     from ._tracking import StatusTracker
 
@@ -360,11 +360,12 @@ class WebhookRouter(FieldHandlers, Listening):
             what = f"error {error.code}"
             updates.append(_Update(None, [(h, error_event, what) for h in self._error_routes]))
 
-    def track(self, journal: Journal) -> StatusTracker:
+    def track(self, journal: JournalBackend) -> StatusTracker:
         """Record every status webhook in ``journal`` (delivered, read, failed...).
 
         Args:
-            journal: An open journal, the broadcasts' file (this process or another).
+            journal: An open journal, the broadcasts' (an SQLite file or a
+                PostgreSQL database; this process or another).
 
         Returns:
             The tracker, registered as a status handler; its ``counts`` say

@@ -21,7 +21,7 @@ from ..types.webhooks import Status
 from ._events import StatusEvent
 
 if TYPE_CHECKING:
-    from ..journal import Journal
+    from .._journal_backend import JournalBackend
 
 __all__ = ["StatusTracker", "TrackerCounts", "update_of"]
 
@@ -85,7 +85,7 @@ class StatusTracker:
         counts: What it did so far.
     """
 
-    def __init__(self, journal: Journal) -> None:
+    def __init__(self, journal: JournalBackend) -> None:
         self.journal = journal
         self.counts = TrackerCounts()
         self._batch: list[StatusUpdate] = []
