@@ -14,9 +14,12 @@ from functools import lru_cache
 from typing import Any
 
 import msgspec
+from multidict import istr
 
-BUSINESS_USAGE = "X-Business-Use-Case-Usage"
-APP_USAGE = "X-App-Usage"
+# istr: aiohttp's headers find an istr without case-folding it first, and every
+# answer to a send is asked for both.
+BUSINESS_USAGE = istr("X-Business-Use-Case-Usage")
+APP_USAGE = istr("X-App-Usage")
 _PERCENTAGES = ("call_count", "total_cputime", "total_time")
 _decode = msgspec.json.Decoder().decode
 
