@@ -95,7 +95,10 @@ class HandlerTasks:
         self, handler: Callable[[Any], Awaitable[Any]], event: object, job: _Job
     ) -> None:
         try:
-            if self._slots is None:
+            if self._slots is None and self._timeout is None:
+                job.started = True  # _call's plain case, a coroutine less per handler call
+                await handler(event)
+            elif self._slots is None:
                 await self._call(handler, event, job)
             else:
                 async with self._slots:
