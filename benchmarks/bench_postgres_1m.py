@@ -250,7 +250,7 @@ def _worker(args: argparse.Namespace, csv_path: Path, dsn: str, port: int, tmp: 
 
 def _line(name: str, r: dict[str, Any]) -> None:
     print(f"{name:<34} {r['rows']:>9,} rows: wall {r['wall']:6.1f}s = "
-          f"{r['rows'] / r['wall']:>7,.0f} rows/s; cpu {r['cpu']:6.1f}s; "
+          f"{r['rows'] / r['wall']:>7,.0f} rows/s; client cpu {r['cpu']:6.1f}s; "
           f"peak RSS {r['rss_mb']:5.0f} MB", flush=True)
 
 
@@ -301,7 +301,8 @@ def main() -> None:
             _line("SQLite journal, same rows", lite)
             print(f"PostgreSQL load / SQLite baseline: {pg['wall'] / lite['wall']:.2f} of the "
                   f"time ({lite['wall'] / pg['wall']:.1f}x faster), {pg['cpu'] / lite['cpu']:.2f} "
-                  f"of the CPU; beyond read + prepare: COPY {pg['wall'] - prepare['wall']:.1f}s, "
+                  f"of the client CPU; beyond read + prepare: COPY "
+                  f"{pg['wall'] - prepare['wall']:.1f}s, "
                   f"SQLite {lite['wall'] - prepare['wall']:.1f}s", flush=True)
             w = _worker(args, csv_path, server.dsn, port, tmp)
     finally:

@@ -258,6 +258,9 @@ async def bench(args: argparse.Namespace, dsn: str, redis_url: str, tmp: Path) -
     print(f"  before the kill ({args.workers} workers): {rate(before):.1f}/s "
           f"({rate(before) / args.rate:.3f}); after ({args.workers - 1}): "
           f"{rate(after):.1f}/s ({rate(after) / args.rate:.3f})")
+    middle = times[len(times) // 20: len(times) - len(times) // 20]
+    print(f"  middle 90% of the sends (no start-up, no last retries): {rate(middle):.1f}/s "
+          f"({rate(middle) / args.rate:.3f})")
     codes_refused = Counter(r.code for r in refused)
     print(f"send requests (accepted + refused): {len(attempts):,} = {rate(attempts):.1f}/s, "
           f"{rate(attempts) / args.rate:.3f} of the target; refused by code: "
