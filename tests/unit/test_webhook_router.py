@@ -560,3 +560,36 @@ async def test_handler_may_join_the_router_without_waiting_for_itself(
 
     await post(router, TEXT)
     assert joined == [True]
+
+
+# ------------------------------------------------------------------ events as built
+
+
+def _field_names(cls: type) -> set[str]:
+    import dataclasses
+
+    return {f.name for f in dataclasses.fields(cls)}
+
+
+async def test_dispatched_events_equal_the_ones_their_constructors_build(
+    router: WebhookRouter,
+) -> None:
+    # The router fills the frozen events' fields directly (for speed): what a
+    # handler gets must be what the constructor would have made, every field set.
+    from whatsapp_async.webhooks import Sender
+    from whatsapp_async.webhooks._kind_events import EVENT_FOR_KIND
+
+    messages = router.on_message()(Recorder())
+    statuses = router.on_status()(Recorder())
+    assert await post(router, TEXT) == 200 and await post(router, DELIVERED) == 200
+    [message], [status] = messages.events, statuses.events
+    value = parse_notification(TEXT).entry[0].changes[0].value
+    assert message == type(message)(
+        value, "214367980012345", None, message=value.messages[0],
+        sender=Sender(wa_id=USER, name="Ana Souza", identity_key_hash=None))
+    assert status == StatusEvent(status.value, status.waba_id, None, status=status.status)
+    for event in (message, status, message.sender):
+        assert set(vars(event)) == _field_names(type(event))
+    # One code path fills every kind's event: no kind may add a field of its own.
+    assert all(_field_names(cls) == _field_names(MessageEvent)
+               for cls in EVENT_FOR_KIND.values())

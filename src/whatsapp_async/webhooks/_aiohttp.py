@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,12 @@ async def _read_capped(request: web.Request, limit: int) -> bytes | None:
         # A middleware already read the stream; aiohttp kept those bytes.
         cached = await request.read()
         return cached if len(cached) <= limit else None
+    if declared is not None:
+        # Meta always sends Content-Length: one read of exactly that much.
+        try:
+            return await request.content.readexactly(declared)
+        except asyncio.IncompleteReadError as exc:
+            return exc.partial  # the client stopped early; the signature will not match
     body = bytearray()
     while True:
         chunk = await request.content.read(_CHUNK)

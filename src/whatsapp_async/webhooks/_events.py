@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import ConfigurationError
 from ..types.webhooks import (
@@ -27,7 +27,26 @@ if TYPE_CHECKING:
     from ..client import WhatsAppClient
     from ..types.messages import Message, SentMessage
 
-__all__ = ["ChangeEvent", "ErrorEvent", "MessageEvent", "Sender", "StatusEvent", "message_text"]
+__all__ = [
+    "ChangeEvent", "ErrorEvent", "MessageEvent", "Sender", "StatusEvent", "assemble",
+    "message_text",
+]
+
+_Frozen = TypeVar("_Frozen")
+
+
+def assemble(cls: type[_Frozen], fields: dict[str, Any]) -> _Frozen:
+    """An instance of the frozen dataclass ``cls`` holding ``fields``, every one of them.
+
+    The router makes a :class:`Sender` and an event for each inbound message
+    and status. A frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``, which costs about twice what filling the new
+    instance's ``__dict__`` does; the instance is the same either way. No
+    default is applied: ``fields`` must name every field of ``cls``.
+    """
+    instance = object.__new__(cls)
+    instance.__dict__.update(fields)
+    return instance
 
 
 def message_text(message: InboundMessage) -> str | None:

@@ -17,7 +17,7 @@ from ..types.webhooks import MessagesChange, MessagesValue, Notification
 from ._dedupe import RecentKeys
 from ._dedupe_store import DedupeStore
 from ._errors import InvalidPayloadError, WebhookVerificationError
-from ._events import ChangeEvent, ErrorEvent, MessageEvent, Sender, StatusEvent
+from ._events import ChangeEvent, ErrorEvent, MessageEvent, Sender, StatusEvent, assemble
 from ._field_events import EVENT_FOR_FIELD
 from ._field_handlers import FieldHandlers
 from ._kind_events import EVENT_FOR_KIND
@@ -330,13 +330,15 @@ class WebhookRouter(FieldHandlers, Listening):
                 log.debug("dropped redelivered message %s", message.id)
                 continue
             contact = value.contact_for(message.from_)
-            sender = Sender(
-                wa_id=(contact.wa_id if contact and contact.wa_id else message.from_),
-                name=contact.name if contact else None,
-                identity_key_hash=contact.identity_key_hash if contact else None,
-            )
-            event = EVENT_FOR_KIND.get(message.kind, MessageEvent)(
-                value, waba_id, client, message=message, sender=sender)
+            sender = assemble(Sender, {
+                "wa_id": contact.wa_id if contact and contact.wa_id else message.from_,
+                "name": contact.name if contact else None,
+                "identity_key_hash": contact.identity_key_hash if contact else None,
+            })
+            event = assemble(EVENT_FOR_KIND.get(message.kind, MessageEvent), {
+                "value": value, "waba_id": waba_id, "_client": client, "message": message,
+                "sender": sender, "match": None,
+            })
             what = f"{message.kind} message {message.id}"
             calls: list[_Call] = []
             for route in self._message_routes:
@@ -350,7 +352,8 @@ class WebhookRouter(FieldHandlers, Listening):
                 seen.add(s_key)
                 log.debug("dropped redelivered %s status of %s", status.status, status.id)
                 continue
-            status_event = StatusEvent(value, waba_id, client, status=status)
+            status_event = assemble(StatusEvent, {
+                "value": value, "waba_id": waba_id, "_client": client, "status": status})
             what = f"{status.status} status {status.id}"
             updates.append(_Update(s_key, [(r.handler, status_event, what)
                                            for r in self._status_routes
