@@ -48,8 +48,8 @@ def postgres_cpu(dsn: str) -> float:
     """CPU seconds of the whole server so far: postmaster, reaped and live backends."""
     with psycopg.connect(dsn) as conn:
         found = conn.execute("SELECT pg_backend_pid()").fetchone()
-    assert found is not None
-    postmaster, _ = _stat_cpu(int(found[0]), children=False)
+        assert found is not None
+        postmaster, _ = _stat_cpu(int(found[0]), children=False)  # while it lives
     _, total = _stat_cpu(postmaster, children=True)
     for entry in os.listdir("/proc"):
         if not entry.isdigit():

@@ -41,32 +41,32 @@ MAX_BATCH = 512
 OUTCOME, ROW, FORGET, DONE = "outcome", "row", "forget", "done"
 _TABLE = {OUTCOME: "outcomes", FORGET: "outcomes", ROW: "row_outcomes", DONE: "campaign_rows"}
 
-_UPSERT = (
-    "INSERT INTO outcomes (campaign, recipient, row, status, message_id, error_code, "
-    "error_type, error_message, attempts, updated_at) SELECT %s, u.* FROM unnest("
+# One statement for the outcomes, row entries and done marks of a group (each part
+# may be given no rows): one round trip, and alone it needs no BEGIN and COMMIT.
+_WRITE = (
+    "WITH o AS (INSERT INTO outcomes (campaign, recipient, row, status, message_id, "
+    "error_code, error_type, error_message, attempts, updated_at) SELECT %s, u.* FROM unnest("
     "%s::text[], %s::integer[], %s::text[], %s::text[], %s::bigint[], %s::text[], "
     "%s::text[], %s::integer[], %s::float8[]) AS u "
     "ON CONFLICT (campaign, recipient) DO UPDATE SET row = excluded.row, "
     "status = excluded.status, message_id = excluded.message_id, "
     "error_code = excluded.error_code, error_type = excluded.error_type, "
     "error_message = excluded.error_message, attempts = excluded.attempts, "
-    "updated_at = excluded.updated_at"
-)
-_UPSERT_ROW = (
-    "INSERT INTO row_outcomes (campaign, row, recipient, status, duplicate_of, error_code, "
-    "error_type, error_message, updated_at) SELECT %s, u.* FROM unnest("
+    "updated_at = excluded.updated_at), "
+    "r AS (INSERT INTO row_outcomes (campaign, row, recipient, status, duplicate_of, "
+    "error_code, error_type, error_message, updated_at) SELECT %s, u.* FROM unnest("
     "%s::integer[], %s::text[], %s::text[], %s::integer[], %s::bigint[], %s::text[], "
     "%s::text[], %s::float8[]) AS u "
     "ON CONFLICT (campaign, row) DO UPDATE SET recipient = excluded.recipient, "
     "status = excluded.status, duplicate_of = excluded.duplicate_of, "
     "error_code = excluded.error_code, error_type = excluded.error_type, "
-    "error_message = excluded.error_message, updated_at = excluded.updated_at"
+    "error_message = excluded.error_message, updated_at = excluded.updated_at), "
+    "d AS (UPDATE campaign_rows AS c SET state = 'done', lease_owner = NULL, "
+    "lease_until = NULL FROM unnest(%s::integer[], %s::text[]) AS u(row, owner) "
+    "WHERE c.campaign = %s AND c.row = u.row AND c.lease_owner = u.owner RETURNING c.row) "
+    "SELECT row FROM d"
 )
-_DONE = (
-    "UPDATE campaign_rows AS r SET state = 'done', lease_owner = NULL, lease_until = NULL "
-    "FROM unnest(%s::integer[], %s::text[]) AS u(row, owner) "
-    "WHERE r.campaign = %s AND r.row = u.row AND r.lease_owner = u.owner RETURNING r.row"
-)
+_OUTCOME_WIDTH, _ROW_WIDTH = 9, 8
 _RESTORE = ("UPDATE outcomes SET status = %s WHERE campaign = %s AND recipient = %s "
             "AND status = 'pending'")
 _DELETE = "DELETE FROM outcomes WHERE campaign = %s AND recipient = %s AND status = 'pending'"
@@ -118,7 +118,11 @@ class _Group:
             self.ops.setdefault(op.kind, {})[op.keys if op.kind == DONE else op.keys[0]] = op
 
 
-def _columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
+def _columns(ops: dict[Any, WriteOp] | None, width: int) -> list[list[Any]]:
+    """The records' values as one array per column, by key (see :meth:`PgWriter._apply`)."""
+    if not ops:
+        return [[] for _ in range(width)]
+    rows = [ops[key].values for key in sorted(ops)]
     return [list(column) for column in zip(*rows, strict=True)]
 
 
@@ -252,6 +256,10 @@ class PgWriter:
                 groups.append(_Group())
             groups[-1].add(op)
         results: dict[int, Any] = {}
+        if len(groups) == 1 and not groups[0].forgets:
+            # One statement is a transaction of its own (autocommit).
+            await self._apply(conn, groups[0], results)
+            return results
         async with conn.transaction():
             for group in groups:
                 await self._apply(conn, group, results)
@@ -260,26 +268,24 @@ class PgWriter:
     async def _apply(self, conn: psycopg.AsyncConnection[Any], group: _Group,
                      results: dict[int, Any]) -> None:
         campaign = self._campaign
-        # Keys in one order in every writer: two workers' batches never wait in a cycle.
-        outcomes = group.ops.get(OUTCOME)
-        if outcomes:
-            rows = [outcomes[k].values for k in sorted(outcomes)]
-            await conn.execute(_UPSERT, (campaign, *_columns(rows)))
-        row_entries = group.ops.get(ROW)
-        if row_entries:
-            rows = [row_entries[k].values for k in sorted(row_entries)]
-            await conn.execute(_UPSERT_ROW, (campaign, *_columns(rows)))
+        # Keys in one order in every writer (sorted): two workers' batches never wait
+        # on each other in a cycle.
+        done = group.ops.get(DONE)
+        pairs = sorted({(row, op.values[0]) for op in done.values() for row in op.keys}
+                       if done else ())
+        if group.ops:
+            cur = await conn.execute(_WRITE, (
+                campaign, *_columns(group.ops.get(OUTCOME), _OUTCOME_WIDTH),
+                campaign, *_columns(group.ops.get(ROW), _ROW_WIDTH),
+                [r for r, _ in pairs], [o for _, o in pairs], campaign,
+            ))
+            if done:
+                marked = {row for (row,) in await cur.fetchall()}
+                for op in done.values():
+                    results[id(op)] = sum(1 for row in op.keys if row in marked)
         for op in group.forgets:
             (prior,) = op.values
             if prior is not None:
                 await conn.execute(_RESTORE, (prior, campaign, op.keys[0]))
             else:
                 await conn.execute(_DELETE, (campaign, op.keys[0]))
-        done = group.ops.get(DONE)
-        if done:
-            pairs = sorted({(row, op.values[0]) for op in done.values() for row in op.keys})
-            cur = await conn.execute(_DONE, ([r for r, _ in pairs], [o for _, o in pairs],
-                                             campaign))
-            marked = {row for (row,) in await cur.fetchall()}
-            for op in done.values():
-                results[id(op)] = sum(1 for row in op.keys if row in marked)
