@@ -121,6 +121,8 @@ class PostgresJournal(PgTrackingMixin):
                 )
         except psycopg.Error as exc:
             raise pg_error(self.dsn, exc) from exc
+        # Checked on checkout: the records no longer go through the pool (the writer keeps
+        # its own connection), so the check costs a claim of a batch or a read, not a row.
         pool: psycopg_pool.AsyncConnectionPool[Any] = AsyncConnectionPool(
             self.dsn, min_size=1, max_size=self._pool_size, open=False, timeout=30.0,
             kwargs={"autocommit": True}, check=AsyncConnectionPool.check_connection,
