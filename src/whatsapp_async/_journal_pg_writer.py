@@ -5,8 +5,10 @@ campaign's ``done`` mark) must be committed before its caller goes on. One
 statement and one commit each costs the client several milliseconds of CPU
 per row, so a :class:`PgWriter` task owns one connection and, while a
 transaction is in flight, collects what else is written; the next
-transaction takes all of it, one statement per kind of record (``unnest`` of
-arrays), and each caller's await returns after that COMMIT.
+transaction takes all of it (outcomes, row entries and done marks in one
+statement: data-modifying CTEs over ``unnest`` of arrays; a lone record in
+its plain single-row statement, which alone needs no BEGIN and COMMIT), and
+each caller's await returns after that COMMIT.
 
 Only records whose callers are all waiting at once share a transaction, so
 any order among them is one the callers could have seen; still, the records
