@@ -2,13 +2,15 @@
 
 :class:`PostgresJournal` keeps the same tables as the SQLite file (see
 :mod:`whatsapp_async._journal_pg_schema`) and the same semantics: an entry is
-durable when :meth:`~PostgresJournal.record` returns (each write is its own
-committed transaction), ``pending`` before a send and final after, row
+durable when :meth:`~PostgresJournal.record` returns (committed; the records
+written at the same moment share one transaction, see
+:mod:`whatsapp_async._journal_pg_writer`), ``pending`` before a send and final after, row
 entries keyed by row, deliveries filled in idempotently. What differs is
 where it lives: processes on several machines can share it, and the web app
 tracking status webhooks writes to the same database as the broadcaster.
 
-Writes go through an asyncio connection pool (psycopg 3). Tracking, reports
+Records go through one writer task and its connection; everything else
+through an asyncio connection pool (psycopg 3). Tracking, reports
 and exports are in :mod:`whatsapp_async._journal_pg_tracking`. One run at a
 time per campaign: :meth:`~PostgresJournal.claim` takes a session advisory
 lock, which the server drops when the holder's connection ends, however the
@@ -28,6 +30,7 @@ from ._campaign_lock import describe_holder, holder_record, read_holder
 from ._journal_backend import redact_dsn
 from ._journal_pg_schema import advisory_key, ensure_schema, pg_error, psycopg_module
 from ._journal_pg_tracking import PgTrackingMixin
+from ._journal_pg_writer import DONE, FORGET, OUTCOME, ROW, PgWriter
 from ._journal_records import JournalEntry
 from .errors import CampaignBusyError, ConfigurationError, ValidationError
 
@@ -36,26 +39,6 @@ if TYPE_CHECKING:
     import psycopg_pool
 
 __all__ = ["PostgresJournal"]
-
-_COLUMNS = ("campaign, recipient, row, status, message_id, error_code, error_type, "
-            "error_message, attempts, updated_at")
-_UPSERT = (
-    f"INSERT INTO outcomes ({_COLUMNS}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
-    "ON CONFLICT (campaign, recipient) DO UPDATE SET row = excluded.row, "
-    "status = excluded.status, message_id = excluded.message_id, "
-    "error_code = excluded.error_code, error_type = excluded.error_type, "
-    "error_message = excluded.error_message, attempts = excluded.attempts, "
-    "updated_at = excluded.updated_at"
-)
-_UPSERT_ROW = (
-    "INSERT INTO row_outcomes (campaign, row, recipient, status, duplicate_of, error_code, "
-    "error_type, error_message, updated_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s) "
-    "ON CONFLICT (campaign, row) DO UPDATE SET recipient = excluded.recipient, "
-    "status = excluded.status, duplicate_of = excluded.duplicate_of, "
-    "error_code = excluded.error_code, error_type = excluded.error_type, "
-    "error_message = excluded.error_message, updated_at = excluded.updated_at"
-)
-
 
 class PostgresJournal(PgTrackingMixin):
     """The PostgreSQL journal of one campaign (``pip install 'whatsapp-async[postgres]'``).
@@ -72,7 +55,8 @@ class PostgresJournal(PgTrackingMixin):
     Args:
         dsn: A libpq connection URL, ``postgresql://user:password@host:port/database``.
         campaign: Name that keeps several broadcasts apart in one database.
-        pool_size: Most connections the journal's writes use at once.
+        pool_size: Most connections of the pool (reads, claims, tracking) at
+            once; the records' writer has one more of its own.
 
     Raises:
         ConfigurationError: ``campaign`` is empty, or ``pool_size`` is below 1.
@@ -88,6 +72,7 @@ class PostgresJournal(PgTrackingMixin):
         self._pool_size = pool_size
         self._pool: psycopg_pool.AsyncConnectionPool[Any] | None = None
         self._claim: psycopg.AsyncConnection[Any] | None = None
+        self._writer: PgWriter | None = None
 
     def __repr__(self) -> str:
         return f"PostgresJournal({self.location!r}, campaign={self.campaign!r})"
@@ -136,17 +121,28 @@ class PostgresJournal(PgTrackingMixin):
                 )
         except psycopg.Error as exc:
             raise pg_error(self.dsn, exc) from exc
+        # Checked on checkout: the records no longer go through the pool (the writer keeps
+        # its own connection), so the check costs a claim of a batch or a read, not a row.
         pool: psycopg_pool.AsyncConnectionPool[Any] = AsyncConnectionPool(
             self.dsn, min_size=1, max_size=self._pool_size, open=False, timeout=30.0,
             kwargs={"autocommit": True}, check=AsyncConnectionPool.check_connection,
             name=f"whatsapp-journal-{self.campaign}",
         )
+        writer = PgWriter(self._connect, self.dsn, self.campaign)
         try:
             await pool.open(wait=True, timeout=30.0)
+            await writer.start()
         except psycopg.Error as exc:
             await pool.close()
             raise pg_error(self.dsn, exc) from exc
         self._pool = pool
+        self._writer = writer
+
+    async def _connect(self) -> psycopg.AsyncConnection[Any]:
+        connection: psycopg.AsyncConnection[Any] = await psycopg_module().AsyncConnection.connect(
+            self.dsn, autocommit=True, connect_timeout=10
+        )
+        return connection
 
     async def claim(self, *, shared: bool = False) -> None:
         """Take the right to run this campaign: one process at a time, until :meth:`close`.
@@ -204,8 +200,11 @@ class PostgresJournal(PgTrackingMixin):
 
     async def close(self) -> None:
         """Wait for writes under way, disconnect, give up a claim. Safe to call twice."""
+        writer, self._writer = self._writer, None
         pool, self._pool = self._pool, None
         claim, self._claim = self._claim, None
+        if writer is not None:
+            await writer.stop()  # what was recorded is committed before the claim ends
         if claim is not None:
             await claim.close()  # the advisory lock ends with its session
         if pool is not None:
@@ -224,14 +223,10 @@ class PostgresJournal(PgTrackingMixin):
             raise RuntimeError("the journal is not open")
         return self._pool
 
-    async def _execute(self, sql: str, params: Sequence[Any]) -> None:
-        psycopg = psycopg_module()
-        pool = self._need_pool()
-        try:
-            async with pool.connection() as conn:
-                await conn.execute(sql, params)
-        except psycopg.Error as exc:
-            raise pg_error(self.dsn, exc) from exc
+    def _need_writer(self) -> PgWriter:
+        if self._writer is None:
+            raise RuntimeError("the journal is not open")
+        return self._writer
 
     async def _fetch(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         psycopg = psycopg_module()
@@ -254,9 +249,9 @@ class PostgresJournal(PgTrackingMixin):
             JournalError: The write failed (the server went away, ...).
         """
         e = entry
-        await self._execute(_UPSERT, (
-            self.campaign, e.recipient, e.row, e.status, e.message_id, e.error_code,
-            e.error_type, e.error_message, e.attempts, time.time(),
+        await self._need_writer().submit(OUTCOME, (e.recipient,), (
+            e.recipient, e.row, e.status, e.message_id, e.error_code, e.error_type,
+            e.error_message, e.attempts, time.time(),
         ))
 
     async def record_row(self, entry: JournalEntry) -> None:
@@ -273,9 +268,9 @@ class PostgresJournal(PgTrackingMixin):
         if e.row is None or e.row < 0:
             raise ValidationError("row", f"a row entry needs the row's position (>= 0), "
                                   f"got {e.row!r}")
-        await self._execute(_UPSERT_ROW, (
-            self.campaign, e.row, e.recipient, e.status, e.duplicate_of, e.error_code,
-            e.error_type, e.error_message, time.time(),
+        await self._need_writer().submit(ROW, (e.row,), (
+            e.row, e.recipient, e.status, e.duplicate_of, e.error_code, e.error_type,
+            e.error_message, time.time(),
         ))
 
     async def forget_pending(self, to: str, prior_status: str | None = None) -> None:
@@ -287,16 +282,22 @@ class PostgresJournal(PgTrackingMixin):
             RuntimeError: The journal is not open.
             JournalError: The write failed.
         """
-        if prior_status is not None:
-            await self._execute(
-                "UPDATE outcomes SET status = %s WHERE campaign = %s AND recipient = %s "
-                "AND status = 'pending'", (prior_status, self.campaign, to),
-            )
-        else:
-            await self._execute(
-                "DELETE FROM outcomes WHERE campaign = %s AND recipient = %s "
-                "AND status = 'pending'", (self.campaign, to),
-            )
+        await self._need_writer().submit(FORGET, (to,), (prior_status,))
+
+    async def mark_done(self, rows: list[int], worker: str) -> int:
+        """Mark a shared campaign's ``rows`` held by ``worker`` done; return once committed.
+
+        Goes through the records' writer, so it shares their transactions.
+
+        Returns:
+            How many of the rows were marked (those ``worker`` still held).
+
+        Raises:
+            RuntimeError: The journal is not open.
+            JournalError: The write failed.
+        """
+        marked: int = await self._need_writer().submit(DONE, tuple(rows), (worker,))
+        return marked
 
     # ---------------------------------------------------------------- reading
 

@@ -212,12 +212,14 @@ class CampaignRows:
         )
 
     async def done(self, rows: list[int]) -> int:
-        """Mark ``rows`` (held by this worker, their outcomes journaled) done."""
-        return await self._update(
-            "UPDATE campaign_rows SET state = 'done', lease_owner = NULL, lease_until = NULL "
-            "WHERE campaign = %s AND row = ANY(%s) AND lease_owner = %s",
-            (self.campaign, rows, self.worker),
-        )
+        """Mark ``rows`` (held by this worker, their outcomes journaled) done.
+
+        It shares a transaction with the records written at the same moment.
+
+        Returns:
+            How many of them this worker still held.
+        """
+        return await self.journal.mark_done(rows, self.worker)
 
     async def release(self, rows: list[int]) -> int:
         """Give ``rows`` back unsent (taken but never started), for any worker to claim."""
