@@ -40,7 +40,8 @@ def journal_rows(db: Path) -> dict[str, str]:
 
 
 def requests_made(mocked: aioresponses) -> int:
-    return sum(len(calls) for calls in mocked.requests.values())
+    calls: dict[Any, list[Any]] = mocked.requests or {}
+    return sum(len(made) for made in calls.values())
 
 
 class MarkLog(Journal):
