@@ -1,9 +1,11 @@
 """A durable record of a broadcast, so a killed run can resume safely.
 
 One entry per distinct recipient and campaign. It is written as ``pending``
-*before* its message is sent and overwritten with the final outcome after, so
-after a crash (SIGKILL, power loss) every recipient is in one of three states:
-never touched, ``pending`` (the send may or may not have happened) or final.
+*before* its message goes on the wire (after the throttle has let it through,
+so a row still waiting for its turn is untouched) and overwritten with the
+final outcome after, so after a crash (SIGKILL, power loss) every recipient is
+in one of three states: never touched, ``pending`` (the send may or may not
+have happened) or final.
 Beside them, one *row entry* per source row that gets no send of its own: a
 duplicate (naming the row it repeats) or a row whose number is invalid. So
 every source row a run took has exactly one entry: its recipient's (at the

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 
 from .._journal_backend import JournalBackend
 from ..errors import ConfigurationError
-from ..middleware import AttemptCounter
 from ._control import RunControl
 from ._journaling import load_for_run, open_for_run
+from ._pending import RowAttempts
 from ._row_send import RowFate, RowSender
 from ._shared import SharedDuplicate, SharedRows
 from ._tally import Tally
@@ -218,8 +218,9 @@ class Engine:
         process = self._sender.process
         claims = self._claims
         # One row at a time per worker, so one counter (and one view carrying
-        # it) serves all of the worker's rows.
-        counter = AttemptCounter()
+        # it) serves all of the worker's rows. It sits after the throttle step,
+        # where it also writes each row's pending mark (see _pending).
+        counter = RowAttempts()
         client = self._client.with_middleware(counter)
         try:
             while not control.stopping:

@@ -10,13 +10,13 @@ from .._campaign_tag import check_callback_data, tag_prefix
 from .._journal_backend import JournalBackend
 from ..errors import ConnectError, ValidationError
 from ..journal import JournalEntry
-from ..middleware import AttemptCounter
 from ..resources._template_preflight import check_send, template_cache
 from ..types.messages import Message, Template
 from ..types.templates import MessageTemplate
 from ._control import RunControl
 from ._dedupe import NEW, PREV_PENDING, PRIOR_STATUS, SEEN, RecipientStates, repeat_outcome
 from ._journaling import entry_of
+from ._pending import PendingMarkFailed, RowAttempts
 from ._row_input import message_for, normalize_phone_number
 from ._row_outcome import STOPPED_FIRST, error_of, failed_send, message_id_of
 from ._tally import Tally
@@ -99,11 +99,18 @@ class RowSender:
 
     async def process(
         self, index: int, row: Recipient | str, task: asyncio.Task[None],
-        client: WhatsAppClient, counter: AttemptCounter,
+        client: WhatsAppClient, counter: RowAttempts,
     ) -> RowFate:
         """Take row ``index`` to its outcome, sending through ``client`` (counted by ``counter``).
 
         One coroutine on purpose: this is the hot path, run once per row.
+
+        With a journal, the row is marked ``pending`` ("may have been sent")
+        before anything can go out: by ``counter`` just before the first HTTP
+        attempt, once the throttle has let it through (so a row killed while
+        it waits for its token is sent by a resumed run), or, for a custom
+        ``send=`` function (whose requests the engine cannot see), before it
+        is called.
 
         Returns:
             What became of the row's journal record (see :data:`RowFate`).
@@ -151,22 +158,32 @@ class RowSender:
                 SendOutcome(to, "skipped", error=error_of(exc), row=index), journal=True
             )
         journal = self.journal
+        counter.count = 0
         if journal is not None:
-            try:
-                await journal.record(JournalEntry(to, "pending", row=index))
-            except Exception as exc:
-                # Sending without a durable "pending" mark could double-send after a crash.
-                self._control.stop(f"journal write failed: {exc}")
-                reason = SendError(type="JournalError", message=f"not sent: {exc}")
-                return await self.finish(SendOutcome(to, "skipped", error=reason, row=index),
-                                         journal=False, forget=True, prior=prior)
+            mark = JournalEntry(to, "pending", row=index)
+            if self._send_fn is None:
+                # Written by the first attempt once it has its throttle token: a row
+                # killed while it waits must not look as if it may have gone out.
+                counter.arm(journal, mark)
+            else:
+                # A custom send may not go through this client: mark it before the call.
+                try:
+                    await journal.record(mark)
+                except Exception as exc:
+                    # Sending without a durable "pending" mark could double-send after a crash.
+                    self._control.stop(f"journal write failed: {exc}")
+                    reason = SendError(type="JournalError", message=f"not sent: {exc}")
+                    return await self.finish(
+                        SendOutcome(to, "skipped", error=reason, row=index), journal=False,
+                        forget=True, prior=prior,
+                    )
         if self._control.aborted:
-            # Aborted while the pending mark was written: nothing went out, leave it for resume.
+            # Aborted before the send began (e.g. while a custom send's mark was written):
+            # nothing went out, leave it for resume.
             return await self.finish(
                 SendOutcome(to, "skipped", error=STOPPED_FIRST, row=index), journal=False,
                 forget=True, prior=prior,
             )
-        counter.count = 0
         self._sending.add(task)
         forget = False
         try:
@@ -182,6 +199,11 @@ class RowSender:
                 )
             outcome = SendOutcome(to, "sent", message_id_of(sent), None, counter.count, index)
             self._unreachable = 0
+        except PendingMarkFailed as exc:
+            # The first attempt could not mark the row, so it did not go on the wire.
+            self._control.stop(f"journal write failed: {exc}")
+            reason = SendError(type="JournalError", message=f"not sent: {exc}")
+            outcome, forget = SendOutcome(to, "skipped", error=reason, row=index), True
         except (asyncio.CancelledError, Exception) as exc:
             # The counter sees only the client handed to the send. A custom send
             # may have gone through another client, so for it no count proves
