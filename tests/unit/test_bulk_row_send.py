@@ -82,11 +82,11 @@ async def test_preflight_skips_a_row_that_does_not_fit_the_template_and_sends_th
 class SpyJournal(Journal):
     """Keeps every entry given to :meth:`record`; fails each ``pending`` mark when ``broken``."""
 
-    entries: list[JournalEntry]
+    given: list[JournalEntry]
     broken: bool
 
     async def record(self, entry: JournalEntry) -> None:
-        self.entries.append(entry)
+        self.given.append(entry)
         await super().record(entry)
         if self.broken and entry.status == "pending":
             # Written, but its confirmation lost: the run cannot know it is durable.
@@ -104,7 +104,7 @@ def statuses(db: Path) -> dict[str, str]:
 
 def spy_journal(db: Path, *, broken: bool = False) -> SpyJournal:
     journal = SpyJournal(db)
-    journal.entries = []
+    journal.given = []
     journal.broken = broken
     return journal
 
@@ -114,7 +114,7 @@ async def test_the_pending_mark_names_the_row_it_is_for(tmp_path: Path) -> None:
     async with WhatsAppClient(TOKEN, PHONE_NUMBER_ID) as client:
         await Broadcast(client, ["+15550000001", "+15550000002"], send=echo, concurrency=1,
                         journal=journal)
-    pending = [(e.recipient, e.row) for e in journal.entries if e.status == "pending"]
+    pending = [(e.recipient, e.row) for e in journal.given if e.status == "pending"]
     assert pending == [("+15550000001", 0), ("+15550000002", 1)]
 
 
@@ -151,5 +151,5 @@ async def test_a_failed_pending_mark_of_a_resumed_row_restores_its_earlier_statu
     async with WhatsAppClient(TOKEN, PHONE_NUMBER_ID) as client:
         await Broadcast(client, ["+15550000001"], send=echo, concurrency=1, journal=journal,
                         resume=True, retry_failed=True)
-    assert [e.status for e in journal.entries] == ["pending"]
+    assert [e.status for e in journal.given] == ["pending"]
     assert statuses(db) == {"+15550000001": "failed"}
