@@ -134,3 +134,14 @@ def test_missing_token_is_refused() -> None:
 
 def test_verification_error_is_a_library_error() -> None:
     assert issubclass(WebhookVerificationError, WhatsAppError)
+
+
+def test_a_signature_with_spaces_between_its_digits_is_refused() -> None:
+    from whatsapp_async.webhooks import sign, verify_signature
+
+    body = b'{"object":"whatsapp_business_account"}'
+    digits = sign(body, "s3cret").removeprefix("sha256=")
+    spaced = "sha256=" + " ".join(digits[i:i + 2] for i in range(0, 64, 2))
+    assert verify_signature(body, sign(body, "s3cret"), "s3cret")
+    assert not verify_signature(body, spaced, "s3cret")
+    assert verify_signature(body, "sha256=" + digits.upper(), "s3cret")  # as before: any case

@@ -14,6 +14,7 @@ __all__ = ["SIGNATURE_HEADER", "AppSecret", "sign", "verify_challenge", "verify_
 #: The request header Meta puts the signature in.
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 _PREFIX = "sha256="
+_HEX_DIGITS = 64  # a SHA-256 digest in hex
 
 
 class AppSecret:
@@ -69,11 +70,16 @@ class AppSecret:
         """Whether ``signature_header`` signs ``raw_body`` (compared in constant time)."""
         if not signature_header or not signature_header.startswith(_PREFIX):
             return False
-        try:
-            received = bytes.fromhex(signature_header[len(_PREFIX):].strip())
-        except (TypeError, ValueError):
+        expected = self._mac(raw_body)  # first: a body that is not bytes raises
+        hex_digest = signature_header[len(_PREFIX):].strip()
+        # 64 digits exactly: bytes.fromhex would also take spaces between them.
+        if len(hex_digest) != _HEX_DIGITS:
             return False
-        return hmac.compare_digest(self._mac(raw_body), received)
+        try:
+            received = bytes.fromhex(hex_digest)
+        except ValueError:
+            return False
+        return hmac.compare_digest(expected, received)
 
 
 UNUSABLE_SECRET = "app_secret must be a non-empty str or bytes (str encodable as UTF-8)"
