@@ -10,13 +10,12 @@ Resources never see HTTP details.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, overload
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -56,6 +55,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+R = TypeVar("R")
 log = logging.getLogger("whatsapp_async")
 
 _DOWNLOAD_PATH = "(media download)"  # the URL itself may carry signed query data
@@ -274,7 +274,7 @@ class Transport:
         nowait = getattr(throttle, "acquire_nowait", None)
         acquire_nowait: Callable[[str], bool] | None = nowait if callable(nowait) else None
         note_usage = usage_hook(throttle)
-        debug = functools.partial(log.isEnabledFor, logging.DEBUG)
+        is_enabled_for = log.isEnabledFor
         targets = self._targets
         json_headers = self._json_headers
         encode = _codec.encoder.encode
@@ -330,7 +330,7 @@ class Transport:
                     headers=headers, timeout=options.client_timeout, allow_redirects=False,
                 ) as resp:
                     raw = await resp.read()
-                    if debug():
+                    if is_enabled_for(logging.DEBUG):
                         log.debug(
                             "%s %s -> %d (attempt %d, fbtrace_id=%s)", method, path,
                             resp.status, attempt.number, resp.headers.get("x-fb-trace-id"),
@@ -371,18 +371,34 @@ class Transport:
             return exchange
         return pipeline(throttle, options.middleware, exchange)
 
+    @overload
     async def request(
         self, request: APIRequest[T], *, options: RequestOptions, pipeline: CallNext
-    ) -> T:
+    ) -> T: ...
+
+    @overload
+    async def request(
+        self, request: APIRequest[T], *, options: RequestOptions, pipeline: CallNext,
+        finish: Callable[[APIRequest[T], T], R],
+    ) -> R: ...
+
+    async def request(
+        self, request: APIRequest[Any], *, options: RequestOptions, pipeline: CallNext,
+        finish: Callable[[APIRequest[Any], Any], Any] | None = None,
+    ) -> Any:
         """Make one API call through ``pipeline`` with retry, and decode the answer.
 
         Args:
             request: What to call.
             options: Timeouts and retry policy of the calling view.
             pipeline: The view's middleware chain (from :meth:`pipeline`).
+            finish: Called with the request and its decoded answer, outside the
+                retry; it lets a caller turn the answer into its result without
+                a coroutine of its own around this one (a message send does,
+                once per send).
 
         Returns:
-            The decoded answer.
+            The decoded answer, or what ``finish`` made of it.
 
         Raises:
             ValidationError: The body cannot be encoded as JSON; nothing was sent.
@@ -392,7 +408,7 @@ class Transport:
         """
         if self._closed or self._loop is not asyncio.get_running_loop():
             self._get_session()  # a closed client fails before any throttle wait
-        decoder: msgspec.json.Decoder[T] | None = self._decoders.get(request.result_type)
+        decoder: msgspec.json.Decoder[Any] | None = self._decoders.get(request.result_type)
         if decoder is None:
             decoder = self._decoders[request.result_type] = _codec.decoder_for(
                 request.result_type
@@ -401,24 +417,28 @@ class Transport:
         # most calls succeed first time, and a coroutine less per call counts.
         try:
             answer = await pipeline(Attempt(request, 1))
-            if answer.status < 300:
-                try:
-                    return decoder.decode(answer.body)
-                except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-                    raise _unreadable(answer, request, exc) from exc
-            raise self._error(answer)
+            if answer.status >= 300:
+                raise self._error(answer)
+            try:
+                result = decoder.decode(answer.body)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                raise _unreadable(answer, request, exc) from exc
         except WhatsAppError as exc:
             failure = exc
+        else:
+            # Outside the try: what finish raises is the caller's, never retried.
+            return result if finish is None else finish(request, result)
         attempts = 1
 
-        async def attempt() -> T:
+        async def attempt() -> Any:
             nonlocal attempts
             attempts += 1
             return self._decode(await pipeline(Attempt(request, attempts)), request, decoder)
 
-        return await options.retry.after_failure(
+        result = await options.retry.after_failure(
             failure, attempt, idempotent=request.retry_safe, label=request
         )
+        return result if finish is None else finish(request, result)
 
     def _decode(
         self, answer: Answer, request: APIRequest[T], decoder: msgspec.json.Decoder[T]

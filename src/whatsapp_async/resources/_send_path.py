@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
+from typing import Any
+
 from ..errors import UnexpectedResponseError
 from ..request import APIRequest
 from ..types.messages import Group, Message, SendResponse, SentMessage, build_request
@@ -15,7 +18,7 @@ MARKETING_MESSAGES = "marketing_messages"
 class SendPath(Resource):
     """Base of the ``messages`` resource's parts: each ``send_*`` ends in :meth:`_send`."""
 
-    async def _send(
+    def _send(
         self,
         to: str | Group,
         message: Message,
@@ -23,15 +26,16 @@ class SendPath(Resource):
         biz_opaque_callback_data: str | None,
         recipient_identity_key_hash: str | None = None,
         path: str = MESSAGES,
-    ) -> SentMessage:
-        """Validate ``message``, send it to ``to`` and return what the API accepted.
+    ) -> Coroutine[Any, Any, SentMessage]:
+        """Validate ``message`` for ``to`` now; the coroutine sends it, returns what was accepted.
 
-        Positional parameters: this runs once per message, and a broadcast
-        sends millions.
+        A plain method that hands back the transport's coroutine, not a
+        coroutine of its own: each ``send_*`` awaits it, and a broadcast sends
+        millions. Positional parameters for the same reason.
 
         Raises:
-            ValidationError: Bad input; nothing was sent.
-            UnexpectedResponseError: The answer names no message id.
+            ValidationError: Bad input (raised here, before any coroutine
+                exists); nothing was sent.
         """
         body = build_request(
             to,
@@ -43,17 +47,24 @@ class SendPath(Resource):
         phone_number_id = self._client.phone_number_id
         if phone_number_id is None:
             phone_number_id = self._phone_number_id  # raises the ConfigurationError
-        # The APIRequest that _request() would build, made here, and handed to
-        # the transport as client.request() would: two frames less per send.
+        # What client.request() would do, done here: a coroutine less per send.
         client = self._client
-        answer = await client._transport.request(
+        return client._transport.request(
             APIRequest("POST", (phone_number_id, path), SendResponse, body=body,
                        phone_number_id=phone_number_id),
-            options=client._options, pipeline=client._pipeline,
+            options=client._options, pipeline=client._pipeline, finish=_sent_message,
         )
-        if not answer.messages:
-            raise UnexpectedResponseError(
-                status=200, message="the send answer lists no message id",
-                method="POST", path=f"/{phone_number_id}/{path}",
-            )
-        return SentMessage.from_response(answer)
+
+
+def _sent_message(request: APIRequest[SendResponse], answer: SendResponse) -> SentMessage:
+    """The accepted message of ``request``'s answer.
+
+    Raises:
+        UnexpectedResponseError: The answer names no message id.
+    """
+    if not answer.messages:
+        raise UnexpectedResponseError(
+            status=200, message="the send answer lists no message id",
+            method=request.method, path="/" + "/".join(request.path),
+        )
+    return SentMessage.from_response(answer)
