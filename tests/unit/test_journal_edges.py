@@ -75,7 +75,7 @@ async def test_one_writer_transaction_takes_at_most_512_commands(tmp_path: Path)
         started.set()
         release.wait(10)
 
-    def broken(conn: sqlite3.Connection) -> None:
+    def broken(conn: sqlite3.Connection) -> int:
         raise sqlite3.OperationalError("boom")
 
     def fine(conn: sqlite3.Connection) -> int:
@@ -85,7 +85,7 @@ async def test_one_writer_transaction_takes_at_most_512_commands(tmp_path: Path)
         holding = asyncio.ensure_future(journal.call(hold))
         await asyncio.to_thread(started.wait, 10)
         # All queued while the writer is busy: its next batch starts with `broken`.
-        calls = [asyncio.ensure_future(journal.call(broken))]
+        calls: list[asyncio.Future[int]] = [asyncio.ensure_future(journal.call(broken))]
         calls += [asyncio.ensure_future(journal.call(fine)) for _ in range(599)]
         await asyncio.sleep(0)  # let every call reach the queue
         release.set()
@@ -93,7 +93,7 @@ async def test_one_writer_transaction_takes_at_most_512_commands(tmp_path: Path)
         results = await asyncio.gather(*calls, return_exceptions=True)
     failed = [i for i, r in enumerate(results) if isinstance(r, sqlite3.OperationalError)]
     assert failed == list(range(512))
-    assert results[512:] == [1] * 88
+    assert list(results[512:]) == [1] * 88
 
 
 def test_a_journal_records_the_default_campaign_unless_told_otherwise(tmp_path: Path) -> None:
