@@ -251,3 +251,20 @@ async def test_the_fallback_gets_its_share_of_the_burst_and_at_least_one(
         await asyncio.sleep(0.3)  # the fallback's bucket is full again
         immediate = sum([local.acquire_nowait(NUMBER) for _ in range(12)])
     assert immediate == fallback_burst
+
+
+async def test_back_on_redis_the_rate_is_the_shared_one_not_the_fallbacks(
+    own_redis_server: RedisServer,
+) -> None:
+    async with RedisThrottle(
+        own_redis_server.url, rate=80, on_unavailable="local", probe_interval=0.1,
+        socket_timeout=0.5, key_prefix=f"t{uuid.uuid4().hex[:12]}",
+    ) as throttle:
+        await throttle.acquire(NUMBER)
+        own_redis_server.kill()
+        await throttle.acquire(NUMBER)
+        assert throttle.rate_for(NUMBER) == 40  # the fallback's half
+        own_redis_server.start()
+        await asyncio.sleep(0.15)
+        await throttle.acquire(NUMBER)
+        assert throttle.rate_for(NUMBER) == 80
