@@ -204,3 +204,10 @@ async def test_a_cancelled_call_does_not_keep_the_rest_of_its_batch_waiting(
         await holding
         assert await asyncio.wait_for(waiting, 10) == 2
     assert given_up.cancelled()
+
+
+async def test_a_call_on_a_closed_journal_says_it_is_not_open(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "run.db")
+    with pytest.raises(RuntimeError) as info:
+        await journal.call(lambda conn: None)
+    assert str(info.value) == "the journal is not open"
