@@ -268,3 +268,15 @@ async def test_back_on_redis_the_rate_is_the_shared_one_not_the_fallbacks(
         await asyncio.sleep(0.15)
         await throttle.acquire(NUMBER)
         assert throttle.rate_for(NUMBER) == 80
+
+
+async def test_an_outage_found_by_a_report_is_logged_with_its_cause(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="whatsapp_async")
+    async with RedisThrottle(
+        unreachable_url(), on_unavailable="local", socket_timeout=0.5
+    ) as throttle:
+        await throttle.report_rate_limited(NUMBER)
+    [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "is unreachable (ConnectionError: " in warning
