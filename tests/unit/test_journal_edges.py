@@ -211,3 +211,15 @@ async def test_a_call_on_a_closed_journal_says_it_is_not_open(tmp_path: Path) ->
     with pytest.raises(RuntimeError) as info:
         await journal.call(lambda conn: None)
     assert str(info.value) == "the journal is not open"
+
+
+async def test_a_journal_opens_and_records_after_an_earlier_open_failed(tmp_path: Path) -> None:
+    # The first writer's failure must not be taken for the second one's.
+    folder = tmp_path / "later"
+    journal = Journal(folder / "run.db")
+    with pytest.raises(JournalError):
+        await journal.open()
+    folder.mkdir()
+    async with journal:
+        await journal.record(JournalEntry("+15550000001", "sent", row=0))
+        assert [e.recipient for e in await journal.entries()] == ["+15550000001"]
