@@ -169,6 +169,8 @@ class Journal(TrackingMixin):
         if self._thread is not None:
             return
         self._loop = asyncio.get_running_loop()
+        # An earlier open that failed left its cause here; this writer is a new one.
+        self._failure = None
         ready: asyncio.Future[None] = self._loop.create_future()
         self._thread = threading.Thread(
             target=self._writer, args=(ready,), name=f"whatsapp-journal-{self.campaign}",
