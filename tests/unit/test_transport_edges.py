@@ -1,0 +1,219 @@
+"""Transport edges found by mutation testing: masked reprs, download answers, refusals' fields."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from aioresponses import aioresponses
+
+from tests.support import BASE, NO_RETRY
+from whatsapp_async import (
+    APIError,
+    RequestTimeout,
+    UnexpectedResponseError,
+    ValidationError,
+    WhatsAppClient,
+)
+from whatsapp_async._transport import AuthHeaders, Secret
+from whatsapp_async.types.common import Success
+
+TOKEN = "EAAG-edges-token-0123456789"
+
+
+# ------------------------------------------------------------------ a raw loopback server
+
+
+@asynccontextmanager
+async def raw_http(head: bytes, body: bytes = b"", *, stall: float = 0.0) -> AsyncIterator[int]:
+    """A loopback server answering every connection with ``head`` + ``body``, byte for byte.
+
+    aiohttp's own server always adds a Content-Type; this one sends only what it is
+    given. With ``stall``, it sends the head and waits that long before the body.
+    """
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(head)
+        await writer.drain()
+        if stall:
+            # Until the client gives up and hangs up (read() then returns b"").
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(reader.read(), stall)
+        writer.write(body)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+# ------------------------------------------------------------------ reprs that mask the token
+
+
+def test_auth_headers_show_every_header_but_the_token() -> None:
+    headers = AuthHeaders({"Authorization": f"Bearer {TOKEN}", "User-Agent": "ua/1"})
+    expected = "AuthHeaders({'Authorization': 'Bearer ***', 'User-Agent': 'ua/1'})"
+    assert repr(headers) == expected
+    assert str(headers) == expected
+    assert TOKEN not in repr(headers)
+
+
+def test_a_secret_shows_three_stars_in_place_of_its_value() -> None:
+    secret = Secret(TOKEN)
+    assert repr(secret) == "'***'"
+    assert str(secret) == "'***'"
+    assert secret.reveal() == TOKEN
+
+
+# ------------------------------------------------------------------ the unversioned-URL hint
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [(100, "Invalid parameter"), (131009, "Unknown path components: /x")],
+)
+async def test_only_an_unknown_path_answer_with_code_100_gets_the_version_hint(
+    code: int, message: str
+) -> None:
+    base = "http://127.0.0.1:4010"
+    async with WhatsAppClient(TOKEN, "1", base_url=base, retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            mock.get(f"{base}/1", status=400,
+                     payload={"error": {"message": message, "type": "OAuthException",
+                                        "code": code}})
+            with pytest.raises(APIError) as refused:
+                await wa.messages._request("GET", "1", cast_to=Success)
+    assert refused.value.code == code
+    assert refused.value.hint is None
+
+
+# ------------------------------------------------------------------ an unreadable 2xx answer
+
+
+async def test_an_unreadable_success_answer_names_the_method_and_path() -> None:
+    async with WhatsAppClient(TOKEN, "1", retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            mock.get(f"{BASE}/1/things", body=b"<html>hi</html>", status=200)
+            with pytest.raises(UnexpectedResponseError) as info:
+                await wa.messages._request("GET", "1", "things", cast_to=Success)
+    assert info.value.method == "GET"
+    assert info.value.path == "/1/things"
+    assert info.value.status == 200
+
+
+# ------------------------------------------------------------------ downloads
+
+
+async def test_a_download_answer_reports_its_status_type_and_length() -> None:
+    head = (b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: 5\r\n"
+            b"Connection: close\r\n\r\n")
+    async with raw_http(head, b"\xff\xd8abc") as port:
+        base = f"http://127.0.0.1:{port}"
+        async with WhatsAppClient(TOKEN, "1", base_url=base, retry=NO_RETRY) as wa:
+            async with wa.open_download(f"{base}/files/1") as answer:
+                assert answer.status == 200
+                assert answer.content_type == "image/jpeg"
+                assert answer.content_length == 5
+                body = b"".join([chunk async for chunk in answer.chunks()])
+    assert body == b"\xff\xd8abc"
+
+
+async def test_a_download_answer_without_a_content_type_reports_an_empty_one() -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n"
+    async with raw_http(head, b"ok") as port:
+        base = f"http://127.0.0.1:{port}"
+        async with WhatsAppClient(TOKEN, "1", base_url=base, retry=NO_RETRY) as wa:
+            async with wa.open_download(f"{base}/files/1") as answer:
+                assert answer.content_type == ""
+                assert answer.content_length == 2
+
+
+async def test_a_download_stalling_midway_is_a_request_timeout_of_the_get() -> None:
+    head = (b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: 5\r\n"
+            b"Connection: close\r\n\r\n")
+    async with raw_http(head, b"late!", stall=5.0) as port:
+        base = f"http://127.0.0.1:{port}"
+        async with WhatsAppClient(TOKEN, "1", base_url=base, retry=NO_RETRY) as wa:
+            view = wa.with_options(timeout=0.3)
+            with pytest.raises(RequestTimeout) as info:
+                async with view.open_download(f"{base}/files/1?sig=secret") as answer:
+                    async for _chunk in answer.chunks():
+                        pass
+    assert info.value.method == "GET"
+    assert info.value.path == "(media download)"  # never the signed URL
+    assert str(info.value).startswith("GET (media download): timed out")
+    assert info.value.may_have_been_sent is True
+
+
+# ------------------------------------------------------------------ download host refusals
+
+
+def test_a_malformed_download_url_is_refused_naming_the_url_field() -> None:
+    wa = WhatsAppClient(TOKEN, "1")
+    with pytest.raises(ValidationError) as info:
+        wa._transport.check_download_host("https://[lookaside.fbsbx.com/x")
+    assert info.value.field == "url"
+    assert info.value.rule == "is not a valid URL"
+
+
+def test_a_download_url_with_credentials_is_refused_naming_the_url_field() -> None:
+    wa = WhatsAppClient(TOKEN, "1")
+    with pytest.raises(ValidationError) as info:
+        wa._transport.check_download_host("https://user:pw@lookaside.fbsbx.com/x")
+    assert info.value.field == "url"
+    assert info.value.rule == "must not carry credentials (user:password@)"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "api_host"),
+    [("https://graph.facebook.com/v21.0", "graph.facebook.com"),
+     ("https://proxy.example.test/whatsapp/graph/v21.0", "proxy.example.test")],
+)
+def test_a_foreign_download_host_is_refused_naming_the_hosts_allowed(
+    base_url: str, api_host: str
+) -> None:
+    wa = WhatsAppClient(TOKEN, "1", base_url=base_url)
+    with pytest.raises(ValidationError) as info:
+        wa._transport.check_download_host("https://evil.example.com:8443/file")
+    assert info.value.field == "url"
+    assert info.value.rule == (
+        "refusing to send the access token to https://evil.example.com:8443: media is "
+        f"downloaded only from {api_host} or Meta's media hosts over https"
+    )
+
+
+# ------------------------------------------------------------------ uploads
+
+
+async def test_an_uploaded_file_part_carries_its_content_type() -> None:
+    seen: list[tuple[str | None, str | None, str, bytes]] = []
+
+    async def media(request: web.Request) -> web.Response:
+        reader = await request.multipart()
+        async for part in reader:
+            seen.append((part.name, part.filename,  # type: ignore[union-attr]
+                         part.headers.get("Content-Type", ""),
+                         await part.read()))  # type: ignore[union-attr]
+        return web.json_response({"id": "m1"})
+
+    app = web.Application()
+    app.router.add_post("/1/media", media)
+    async with TestServer(app, host="127.0.0.1") as server:
+        base = str(server.make_url("")).rstrip("/")
+        async with WhatsAppClient(TOKEN, "1", base_url=base, retry=NO_RETRY) as wa:
+            assert await wa.media.upload(b"\x89PNG\r\n\x1a\n" + b"\0" * 8,
+                                         mime_type="image/png", filename="a.png") == "m1"
+    files = [entry for entry in seen if entry[1] is not None]
+    assert len(files) == 1
+    assert files[0][1] == "a.png"
+    assert files[0][2] == "image/png"
