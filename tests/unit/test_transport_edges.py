@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 from aiohttp.test_utils import TestServer
 from aioresponses import aioresponses
 
@@ -119,12 +119,12 @@ async def test_a_download_answer_reports_its_status_type_and_length() -> None:
             b"Connection: close\r\n\r\n")
     async with raw_http(head, b"\xff\xd8abc") as port:
         base = f"http://127.0.0.1:{port}"
-        async with WhatsAppClient(TOKEN, "1", base_url=base, retry=NO_RETRY) as wa:
-            async with wa.open_download(f"{base}/files/1") as answer:
-                assert answer.status == 200
-                assert answer.content_type == "image/jpeg"
-                assert answer.content_length == 5
-                body = b"".join([chunk async for chunk in answer.chunks()])
+        async with WhatsAppClient(TOKEN, "1", base_url=base, retry=NO_RETRY) as wa, \
+                wa.open_download(f"{base}/files/1") as answer:
+            assert answer.status == 200
+            assert answer.content_type == "image/jpeg"
+            assert answer.content_length == 5
+            body = b"".join([chunk async for chunk in answer.chunks()])
     assert body == b"\xff\xd8abc"
 
 
@@ -132,10 +132,10 @@ async def test_a_download_answer_without_a_content_type_reports_an_empty_one() -
     head = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n"
     async with raw_http(head, b"ok") as port:
         base = f"http://127.0.0.1:{port}"
-        async with WhatsAppClient(TOKEN, "1", base_url=base, retry=NO_RETRY) as wa:
-            async with wa.open_download(f"{base}/files/1") as answer:
-                assert answer.content_type == ""
-                assert answer.content_length == 2
+        async with WhatsAppClient(TOKEN, "1", base_url=base, retry=NO_RETRY) as wa, \
+                wa.open_download(f"{base}/files/1") as answer:
+            assert answer.content_type == ""
+            assert answer.content_length == 2
 
 
 async def test_a_download_stalling_midway_is_a_request_timeout_of_the_get() -> None:
@@ -200,10 +200,10 @@ async def test_an_uploaded_file_part_carries_its_content_type() -> None:
 
     async def media(request: web.Request) -> web.Response:
         reader = await request.multipart()
-        async for part in reader:
-            seen.append((part.name, part.filename,  # type: ignore[union-attr]
-                         part.headers.get("Content-Type", ""),
-                         await part.read()))  # type: ignore[union-attr]
+        while (part := await reader.next()) is not None:
+            assert isinstance(part, BodyPartReader)
+            seen.append((part.name, part.filename, part.headers.get("Content-Type", ""),
+                         bytes(await part.read())))
         return web.json_response({"id": "m1"})
 
     app = web.Application()
