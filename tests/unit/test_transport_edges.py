@@ -7,15 +7,21 @@ import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import aiohttp
 import pytest
 from aiohttp import BodyPartReader, web
 from aiohttp.test_utils import TestServer
 from aioresponses import aioresponses
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from tests.support import BASE, NO_RETRY
 from whatsapp_async import (
     APIError,
+    ConnectError,
+    ConnectionLostError,
     RequestTimeout,
+    TransportError,
     UnexpectedResponseError,
     ValidationError,
     WhatsAppClient,
@@ -151,7 +157,9 @@ async def test_a_download_stalling_midway_is_a_request_timeout_of_the_get() -> N
                         pass
     assert info.value.method == "GET"
     assert info.value.path == "(media download)"  # never the signed URL
-    assert str(info.value).startswith("GET (media download): timed out")
+    assert str(info.value) == (
+        "GET (media download): timed out waiting for the answer; it may have been sent"
+    )
     assert info.value.may_have_been_sent is True
 
 
@@ -217,3 +225,43 @@ async def test_an_uploaded_file_part_carries_its_content_type() -> None:
     assert len(files) == 1
     assert files[0][1] == "a.png"
     assert files[0][2] == "image/png"
+
+
+# ------------------------------------------------------------------ what a failure says
+
+
+def _bad_answer() -> aiohttp.ClientResponseError:
+    url = URL(f"{BASE}/1/things")
+    info = aiohttp.RequestInfo(url, "GET", CIMultiDictProxy(CIMultiDict()), url)
+    return aiohttp.ClientResponseError(info, (), message="Invalid header")
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected", "text", "sent"),
+    [
+        (_bad_answer(), ConnectionLostError, "GET /1/things: bad answer: Invalid header", True),
+        (aiohttp.ConnectionTimeoutError("pool"), ConnectError,
+         "GET /1/things: could not connect: ConnectionTimeoutError: pool", False),
+        (asyncio.TimeoutError(), RequestTimeout,
+         "GET /1/things: timed out after 0.25s waiting for the answer; it may have been sent",
+         True),
+        (aiohttp.ServerDisconnectedError(), ConnectionLostError,
+         "GET /1/things: connection lost (ServerDisconnectedError: Server disconnected); "
+         "it may have been sent", True),
+    ],
+)
+async def test_a_transport_failure_names_the_request_and_what_went_wrong(
+    exc: BaseException, expected: type[TransportError], text: str, sent: bool
+) -> None:
+    async with WhatsAppClient(TOKEN, "1", retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            mock.get(f"{BASE}/1/things", exception=exc)
+            with pytest.raises(expected) as info:
+                await wa.with_options(timeout=0.25).messages._request(
+                    "GET", "1", "things", cast_to=Success
+                )
+    assert str(info.value) == text
+    assert info.value.method == "GET"
+    assert info.value.path == "/1/things"
+    assert info.value.may_have_been_sent is sent
+    assert info.value.__cause__ is None  # aiohttp's exception holds the request headers
