@@ -18,6 +18,7 @@ from yarl import URL
 from tests.support import BASE, NO_RETRY
 from whatsapp_async import (
     APIError,
+    ClientClosedError,
     ConnectError,
     ConnectionLostError,
     RequestTimeout,
@@ -25,6 +26,7 @@ from whatsapp_async import (
     UnexpectedResponseError,
     ValidationError,
     WhatsAppClient,
+    __version__,
 )
 from whatsapp_async._transport import AuthHeaders, Secret
 from whatsapp_async.types.common import Success
@@ -265,3 +267,98 @@ async def test_a_transport_failure_names_the_request_and_what_went_wrong(
     assert info.value.path == "/1/things"
     assert info.value.may_have_been_sent is sent
     assert info.value.__cause__ is None  # aiohttp's exception holds the request headers
+
+
+# ------------------------------------------------------------------ headers, sessions, loops
+
+
+async def test_the_headers_handed_to_aiohttp_show_no_token_in_their_repr() -> None:
+    async with WhatsAppClient(TOKEN, "1", retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            mock.get(f"{BASE}/1", payload={"success": True})
+            mock.post(f"{BASE}/1/things", payload={"success": True})
+            await wa.messages._request("GET", "1", cast_to=Success)
+            await wa.messages._request("POST", "1", "things", body=Success(success=True),
+                                       cast_to=Success)
+            calls = [call for calls in mock.requests.values() for call in calls]
+    assert len(calls) == 2
+    for call in calls:
+        headers = call.kwargs["headers"]
+        assert headers["Authorization"] == f"Bearer {TOKEN}"
+        assert TOKEN not in repr(headers) and TOKEN not in str(headers)
+        assert "'Authorization': 'Bearer ***'" in repr(headers)
+
+
+async def test_requests_name_the_library_in_their_user_agent() -> None:
+    seen: list[str] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        seen.append(request.headers.get("User-Agent", ""))
+        return web.json_response({"success": True})
+
+    app = web.Application()
+    app.router.add_get("/1", handler)
+    async with TestServer(app, host="127.0.0.1") as server:
+        base = str(server.make_url("")).rstrip("/")
+        async with WhatsAppClient(TOKEN, "1", base_url=base, retry=NO_RETRY) as wa:
+            await wa.messages._request("GET", "1", cast_to=Success)
+    assert seen == [f"whatsapp-async/{__version__}"]
+
+
+async def test_a_borrowed_session_is_not_held_to_max_connections() -> None:
+    # Its pool limits are its owner's: two calls are in flight at once even with
+    # max_connections=1 (each answer waits until both requests have arrived).
+    arrived = 0
+    both = asyncio.Event()
+
+    async def handler(request: web.Request) -> web.Response:
+        nonlocal arrived
+        arrived += 1
+        if arrived == 2:
+            both.set()
+        await asyncio.wait_for(both.wait(), 5)
+        return web.json_response({"success": True})
+
+    app = web.Application()
+    app.router.add_get("/1", handler)
+    async with TestServer(app, host="127.0.0.1") as server, aiohttp.ClientSession() as session:
+        base = str(server.make_url("")).rstrip("/")
+        async with WhatsAppClient(TOKEN, "1", base_url=base, session=session, max_connections=1,
+                                  connect_timeout=1.0, retry=NO_RETRY) as wa:
+            answers = await asyncio.gather(
+                wa.messages._request("GET", "1", cast_to=Success),
+                wa.messages._request("GET", "1", cast_to=Success),
+            )
+        assert not session.closed  # borrowed: never closed by the client
+    assert answers == [Success(success=True), Success(success=True)]
+
+
+async def test_a_client_says_whether_it_is_closed_and_refuses_calls_once_it_is() -> None:
+    wa = WhatsAppClient(TOKEN, "1", retry=NO_RETRY)
+    assert wa.closed is False
+    async with wa:
+        assert wa.closed is False
+    assert wa.closed is True
+    with pytest.raises(ClientClosedError) as info:
+        await wa.messages._request("GET", "1", cast_to=Success)
+    assert str(info.value) == "this WhatsAppClient is closed; create a new one"
+
+
+async def test_a_client_used_from_another_event_loop_is_refused() -> None:
+    async with WhatsAppClient(TOKEN, "1", retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            mock.get(f"{BASE}/1", payload={"success": True}, repeat=True)
+            await wa.messages._request("GET", "1", cast_to=Success)
+
+            async def elsewhere() -> Success:
+                return await wa.messages._request("GET", "1", cast_to=Success)
+
+            with pytest.raises(ClientClosedError) as info:
+                await asyncio.to_thread(asyncio.run, elsewhere())
+            # The loop it was opened in still works.
+            assert await wa.messages._request("GET", "1", cast_to=Success) == Success(
+                success=True
+            )
+    assert str(info.value) == (
+        "this WhatsAppClient was opened in another event loop; create one per loop"
+    )
