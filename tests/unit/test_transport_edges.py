@@ -8,14 +8,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import aiohttp
+import msgspec
 import pytest
 from aiohttp import BodyPartReader, web
 from aiohttp.test_utils import TestServer
-from aioresponses import aioresponses
+from aioresponses import CallbackResult, aioresponses
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from tests.support import BASE, NO_RETRY
+from tests.support import BASE, NO_RETRY, RecordingThrottle
 from whatsapp_async import (
     APIError,
     ClientClosedError,
@@ -362,3 +363,94 @@ async def test_a_client_used_from_another_event_loop_is_refused() -> None:
     assert str(info.value) == (
         "this WhatsAppClient was opened in another event loop; create one per loop"
     )
+
+
+# ------------------------------------------------------------------ bodies and the pool
+
+
+class _Note(msgspec.Struct, kw_only=True):
+    text: str
+
+
+async def test_a_body_that_cannot_be_json_is_refused_before_anything_is_sent() -> None:
+    async with WhatsAppClient(TOKEN, "1", retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            mock.post(f"{BASE}/1/things", payload={"success": True}, repeat=True)
+            with pytest.raises(ValidationError) as info:
+                await wa.messages._request("POST", "1", "things", body=_Note(text="a\ud800b"),
+                                           cast_to=Success)
+            assert mock.requests == {}
+    assert info.value.field == "text"
+    assert "lone surrogate" in info.value.rule
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+async def test_a_call_without_a_body_sends_no_body_and_no_content_type(method: str) -> None:
+    seen: list[tuple[str | None, bytes]] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        seen.append((request.headers.get("Content-Type"), await request.read()))
+        return web.json_response({"success": True})
+
+    app = web.Application()
+    app.router.add_route(method, "/1", handler)
+    async with TestServer(app, host="127.0.0.1") as server:
+        base = str(server.make_url("")).rstrip("/")
+        async with WhatsAppClient(TOKEN, "1", base_url=base, retry=NO_RETRY) as wa:
+            await wa.messages._request(method, "1", cast_to=Success)
+    assert seen == [(None, b"")]
+
+
+async def test_no_free_place_in_the_pool_says_which_call_waited_and_for_how_long() -> None:
+    hold = asyncio.Event()
+
+    async def answer(url: object, **kwargs: object) -> CallbackResult:
+        await hold.wait()
+        return CallbackResult(payload={"success": True})
+
+    async with WhatsAppClient(TOKEN, "1", max_connections=1, connect_timeout=0.05,
+                              retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            mock.get(f"{BASE}/1/things", callback=answer, repeat=True)
+            busy = asyncio.ensure_future(
+                wa.messages._request("GET", "1", "things", cast_to=Success)
+            )
+            await asyncio.sleep(0.01)
+            with pytest.raises(ConnectError) as info:
+                await asyncio.wait_for(
+                    wa.messages._request("GET", "1", "things", cast_to=Success), 2
+                )
+            hold.set()
+            await busy
+    assert str(info.value) == (
+        "GET /1/things: could not connect: no free connection within 0.05s (all 1 in use)"
+    )
+    assert (info.value.method, info.value.path) == ("GET", "/1/things")
+
+
+class _GateThrottle(RecordingThrottle):
+    """Holds every send in ``acquire`` until ``gate`` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = asyncio.Event()
+        self.gate = asyncio.Event()
+
+    async def acquire(self, phone_number_id: str) -> None:
+        await super().acquire(phone_number_id)
+        self.entered.set()
+        await self.gate.wait()
+
+
+async def test_a_send_let_through_after_the_client_closed_is_refused_as_closed() -> None:
+    throttle = _GateThrottle()
+    wa = WhatsAppClient(TOKEN, "1", throttle=throttle, retry=NO_RETRY)
+    async with wa:
+        with aioresponses() as mock:
+            sending = asyncio.ensure_future(wa.messages.send_text("+15550000001", "hi"))
+            await asyncio.wait_for(throttle.entered.wait(), 2)
+    # The client is closed now; the throttle lets the send through only afterwards.
+    throttle.gate.set()
+    with pytest.raises(ClientClosedError):
+        await asyncio.wait_for(sending, 2)
+    assert mock.requests == {}
