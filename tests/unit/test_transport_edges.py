@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -30,6 +31,7 @@ from whatsapp_async import (
     __version__,
 )
 from whatsapp_async._transport import AuthHeaders, Secret
+from whatsapp_async.middleware import Answer
 from whatsapp_async.types.common import Success
 
 TOKEN = "EAAG-edges-token-0123456789"
@@ -454,3 +456,108 @@ async def test_a_send_let_through_after_the_client_closed_is_refused_as_closed()
     with pytest.raises(ClientClosedError):
         await asyncio.wait_for(sending, 2)
     assert mock.requests == {}
+
+
+# ------------------------------------------------------------------ the debug line
+
+
+async def test_each_answer_is_logged_at_debug_with_its_status_attempt_and_trace_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with WhatsAppClient(TOKEN, "1", retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            mock.get(f"{BASE}/1/things", payload={"success": True},
+                     headers={"x-fb-trace-id": "TRACE7"})
+            with caplog.at_level(logging.DEBUG, logger="whatsapp_async"):
+                await wa.messages._request("GET", "1", "things", cast_to=Success)
+    lines = [r.getMessage() for r in caplog.records if r.name == "whatsapp_async"]
+    assert "GET /1/things -> 200 (attempt 1, fbtrace_id=TRACE7)" in lines
+    assert not any(TOKEN in line for line in lines)
+
+
+async def test_no_debug_line_is_written_when_debug_is_off(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with WhatsAppClient(TOKEN, "1", retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            mock.get(f"{BASE}/1/things", payload={"success": True})
+            with caplog.at_level(logging.INFO, logger="whatsapp_async"):
+                await wa.messages._request("GET", "1", "things", cast_to=Success)
+    assert not [r for r in caplog.records if "-> 200" in r.getMessage()]
+
+
+# ------------------------------------------------------------------ the throttle's optional hooks
+
+_SENT = {"messaging_product": "whatsapp", "contacts": [{"input": "+15550000001", "wa_id": "1"}],
+         "messages": [{"id": "wamid.E1"}]}
+_RATE_LIMIT = {"error": {"message": "(#130429) Rate limit hit", "type": "OAuthException",
+                         "code": 130429}}
+
+
+class _NowaitThrottle(RecordingThrottle):
+    """Has ``acquire_nowait``: a free token for the first ``free`` sends, then none."""
+
+    def __init__(self, free: int) -> None:
+        super().__init__()
+        self.free = free
+        self.nowait_asked: list[str] = []
+
+    def acquire_nowait(self, phone_number_id: str) -> bool:
+        self.nowait_asked.append(phone_number_id)
+        if self.free > 0:
+            self.free -= 1
+            return True
+        return False
+
+
+async def test_a_throttle_whose_acquire_nowait_says_yes_is_not_awaited_and_else_is() -> None:
+    throttle = _NowaitThrottle(free=1)
+    async with WhatsAppClient(TOKEN, "555", throttle=throttle, retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            mock.post(f"{BASE}/555/messages", payload=_SENT, repeat=True)
+            await wa.messages.send_text("+15550000001", "one")
+            assert (throttle.nowait_asked, throttle.asked) == (["555"], [])
+            await wa.messages.send_text("+15550000001", "two")
+    assert throttle.nowait_asked == ["555", "555"]
+    assert throttle.asked == ["555"]
+
+
+async def test_a_throttle_with_only_acquire_is_asked_once_per_send() -> None:
+    throttle = RecordingThrottle()
+    async with WhatsAppClient(TOKEN, "555", throttle=throttle, retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            mock.post(f"{BASE}/555/messages", payload=_SENT, repeat=True)
+            await wa.messages.send_text("+15550000001", "one")
+            await wa.messages.send_text("+15550000001", "two")
+    assert throttle.asked == ["555", "555"]
+
+
+class _ObservingThrottle(RecordingThrottle):
+    """Has ``observe``: records every answer it is shown, and any rate-limit report."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.observed: list[tuple[str, int]] = []
+        self.reported: list[str] = []
+
+    async def observe(self, phone_number_id: str, answer: Answer) -> None:
+        self.observed.append((phone_number_id, answer.status))
+
+    async def report_rate_limited(
+        self, phone_number_id: str, retry_after: float | None = None
+    ) -> None:
+        self.reported.append(phone_number_id)
+
+
+async def test_a_throttle_with_observe_sees_every_answer_to_its_sends_instead_of_the_rules(
+) -> None:
+    throttle = _ObservingThrottle()
+    async with WhatsAppClient(TOKEN, "555", throttle=throttle, retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            mock.post(f"{BASE}/555/messages", payload=_SENT)
+            mock.post(f"{BASE}/555/messages", status=400, payload=_RATE_LIMIT)
+            await wa.messages.send_text("+15550000001", "one")
+            with pytest.raises(APIError):
+                await wa.messages.send_text("+15550000001", "two")
+    assert throttle.observed == [("555", 200), ("555", 400)]
+    assert throttle.reported == []  # observe decides; the built-in rules are not applied
