@@ -561,3 +561,43 @@ async def test_a_throttle_with_observe_sees_every_answer_to_its_sends_instead_of
                 await wa.messages.send_text("+15550000001", "two")
     assert throttle.observed == [("555", 200), ("555", 400)]
     assert throttle.reported == []  # observe decides; the built-in rules are not applied
+
+
+async def test_a_closed_client_refuses_a_send_before_asking_the_throttle() -> None:
+    throttle = RecordingThrottle()
+    wa = WhatsAppClient(TOKEN, "555", throttle=throttle, retry=NO_RETRY)
+    async with wa:
+        pass
+    with pytest.raises(ClientClosedError):
+        await wa.messages.send_text("+15550000001", "late")
+    assert throttle.asked == []
+
+
+async def test_the_pool_gives_back_each_place_once_a_call_is_done() -> None:
+    # With room for two, one call first and then three at once: two are in flight
+    # together, never three, and the third goes once one of them is done.
+    arrived: list[int] = []
+    release = asyncio.Event()
+    two_in = asyncio.Event()
+
+    async def answer(url: object, **kwargs: object) -> CallbackResult:
+        arrived.append(len(arrived))
+        if len(arrived) == 3:  # the one call, then two of the three
+            two_in.set()
+        if len(arrived) > 1:
+            await release.wait()
+        return CallbackResult(payload={"success": True})
+
+    async with WhatsAppClient(TOKEN, "1", max_connections=2, connect_timeout=5.0,
+                              retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            mock.get(f"{BASE}/1", callback=answer, repeat=True)
+            await wa.messages._request("GET", "1", cast_to=Success)
+            calls = [asyncio.ensure_future(wa.messages._request("GET", "1", cast_to=Success))
+                     for _ in range(3)]
+            await asyncio.wait_for(two_in.wait(), 2)
+            await asyncio.sleep(0.05)
+            assert len(arrived) == 3  # the third of the three still waits for a place
+            release.set()
+            assert await asyncio.wait_for(asyncio.gather(*calls), 2) == [Success(success=True)] * 3
+    assert len(arrived) == 4
