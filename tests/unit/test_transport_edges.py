@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,7 +18,7 @@ from aioresponses import CallbackResult, aioresponses
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from tests.support import BASE, NO_RETRY, RecordingThrottle
+from tests.support import BASE, FAST_RETRY, NO_RETRY, RecordingThrottle
 from whatsapp_async import (
     APIError,
     ClientClosedError,
@@ -601,3 +602,36 @@ async def test_the_pool_gives_back_each_place_once_a_call_is_done() -> None:
             release.set()
             assert await asyncio.wait_for(asyncio.gather(*calls), 2) == [Success(success=True)] * 3
     assert len(arrived) == 4
+
+
+async def test_a_300_answer_is_an_error_even_with_a_readable_body() -> None:
+    async with WhatsAppClient(TOKEN, "1", retry=NO_RETRY) as wa:
+        with aioresponses() as mock:
+            mock.get(f"{BASE}/1", status=300, payload={"success": True})
+            with pytest.raises(APIError) as info:
+                await wa.messages._request("GET", "1", cast_to=Success)
+    assert info.value.status == 300
+
+
+async def test_an_unreadable_answer_says_what_did_not_fit_on_every_attempt(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    retry = dataclasses.replace(FAST_RETRY, max_attempts=2)
+    async with WhatsAppClient(TOKEN, "1", retry=retry) as wa:
+        with aioresponses() as mock:
+            mock.get(f"{BASE}/1", payload={"success": "yes"})
+            with pytest.raises(UnexpectedResponseError) as first:
+                await wa.messages._request("GET", "1", cast_to=Success)
+            mock.get(f"{BASE}/1", status=503, body=b"busy")
+            mock.get(f"{BASE}/1", payload={"success": "yes"})
+            with caplog.at_level(logging.INFO, logger="whatsapp_async"), \
+                    pytest.raises(UnexpectedResponseError) as retried:
+                await wa.messages._request("GET", "1", cast_to=Success)
+    for info in (first, retried):
+        assert str(info.value) == (
+            "HTTP 200 on GET /1: could not read the answer as Success: "
+            "Expected `bool`, got `str` - at `$.success`"
+        )
+    retries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("retrying")]
+    assert len(retries) == 1
+    assert retries[0].startswith("retrying GET /1 in ")

@@ -38,3 +38,33 @@ def test_too_deep_nesting_is_refused_saying_so(raw: bytes, text: str) -> None:
     with pytest.raises(InvalidPayloadError) as info:
         parse_notification(raw)
     assert str(info.value) == f"invalid webhook payload: {text}"
+
+
+def _fixture(name: str) -> Any:
+    return json.loads((FIXTURES / "webhooks" / "meta" / name).read_text())
+
+
+def _value_of(payload: Any) -> Any:
+    return payload["entry"][0]["changes"][0]["value"]
+
+
+@pytest.mark.parametrize("odd_message", [False, True], ids=["fast-pass", "slow-pass"])
+def test_calls_and_echoes_inside_a_messages_change_are_kept(odd_message: bool) -> None:
+    payload: Any = json.loads(json.dumps(TEXT))
+    value = _value_of(payload)
+    value["message_echoes"] = _value_of(_fixture("smb_message_echoes.json"))["message_echoes"]
+    value["calls"] = _value_of(_fixture("calls_connect.json"))["calls"]
+    if odd_message:  # a message of no known kind sends the value down the slow pass
+        value["messages"].append({"id": "wamid.odd", "type": "hologram"})
+    change = parse_notification(body(payload)).entry[0].changes[0]
+    kept = change.value
+    assert [echo.id for echo in kept.message_echoes] == [
+        echo["id"] for echo in value["message_echoes"]
+    ]
+    assert [call.id for call in kept.calls] == [call["id"] for call in value["calls"]]
+
+
+def test_an_entry_list_that_is_not_a_list_is_refused_naming_it() -> None:
+    with pytest.raises(InvalidPayloadError) as info:
+        parse_notification(b'{"object": "whatsapp_business_account", "entry": {"id": "1"}}')
+    assert str(info.value) == "invalid webhook payload: entry: Expected `array`, got `object`"
