@@ -635,3 +635,14 @@ async def test_an_unreadable_answer_says_what_did_not_fit_on_every_attempt(
     retries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("retrying")]
     assert len(retries) == 1
     assert retries[0].startswith("retrying GET /1 in ")
+
+
+async def test_a_retry_answered_300_is_an_error_too() -> None:
+    retry = dataclasses.replace(FAST_RETRY, max_attempts=2)
+    async with WhatsAppClient(TOKEN, "1", retry=retry) as wa:
+        with aioresponses() as mock:
+            mock.get(f"{BASE}/1", status=503, body=b"busy")
+            mock.get(f"{BASE}/1", status=300, payload={"success": True})
+            with pytest.raises(APIError) as info:
+                await wa.messages._request("GET", "1", cast_to=Success)
+    assert info.value.status == 300

@@ -68,3 +68,9 @@ def test_an_entry_list_that_is_not_a_list_is_refused_naming_it() -> None:
     with pytest.raises(InvalidPayloadError) as info:
         parse_notification(b'{"object": "whatsapp_business_account", "entry": {"id": "1"}}')
     assert str(info.value) == "invalid webhook payload: entry: Expected `array`, got `object`"
+
+
+def test_an_entry_without_an_id_is_refused_naming_the_entry_and_key() -> None:
+    with pytest.raises(InvalidPayloadError) as info:
+        parse_notification(b'{"object": "whatsapp_business_account", "entry": [{"time": 1}]}')
+    assert str(info.value) == "invalid webhook payload: entry[0] has no 'id'"
