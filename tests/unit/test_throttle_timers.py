@@ -106,3 +106,29 @@ async def test_usage_exactly_at_the_threshold_leaves_the_rate_uncapped(
     # no cap was set: a higher rate configured later applies in full
     await throttle.set_rate("1", 200)
     assert throttle.rate_for("1") == 200
+
+
+@on_virtual_clock
+async def test_an_announced_wait_shorter_than_a_second_pauses_the_number_too() -> None:
+    throttle = LocalThrottle(rate=10, burst=1, max_pause=0.5)
+    loop = asyncio.get_running_loop()
+    await throttle.acquire("1")
+    start = loop.time()
+    # usage well below the threshold (no cap), but a wait announced: capped at 0.5 s
+    throttle.note_usage("1", usage_header("1", 10, regain_minutes=1), None)
+    await throttle.acquire("1")
+    assert loop.time() - start == pytest.approx(0.5 + 0.1, abs=SLACK)
+
+
+@on_virtual_clock
+async def test_a_slowdown_from_the_usage_headers_is_logged_once_with_the_number_share_and_rate(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    throttle = LocalThrottle(rate=80, min_rate_fraction=0.1)
+    await throttle.acquire("1")
+    with caplog.at_level(logging.INFO, logger="whatsapp_async"):
+        throttle.note_usage("1", usage_header("1", 95), None)
+        # the same share with a wait announced: a pause, but no further slowdown to log
+        throttle.note_usage("1", usage_header("1", 95, regain_minutes=1), None)
+    logged = [r.getMessage() for r in caplog.records if r.name == "whatsapp_async"]
+    assert logged == ["usage of number 1 at 95% of its allowance: rate now 44.0/s"]
