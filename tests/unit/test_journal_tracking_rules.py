@@ -192,3 +192,17 @@ async def test_export_writes_csv_by_default_and_json_lines_when_asked(tmp_path: 
     assert header.startswith("line,row,recipient,status")
     lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["wamid"] for line in lines] == ["wamid.other0", "wamid.other1"]
+
+
+async def test_a_journal_keeps_the_campaign_list_between_its_batches(tmp_path: Path) -> None:
+    db = tmp_path / "j.db"
+    await two_campaigns(db)
+    statements: list[str] = []
+    batch = [StatusUpdate("wamid.other1", "sent", 1.0, campaign_tag("other", 1))]
+    async with Journal(db, campaign="spring") as journal:
+        # (the journal's own connection, traced for this test)
+        await journal._run(lambda conn: conn.set_trace_callback(statements.append))
+        assert (await journal.apply_statuses(batch)).applied == 1
+        assert (await journal.apply_statuses(batch)).applied == 1
+        await journal._run(lambda conn: conn.set_trace_callback(None))
+    assert len([s for s in statements if "FROM campaigns" in s]) == 1

@@ -15,14 +15,22 @@ from typing import Any
 import msgspec
 import pytest
 
-from whatsapp_async import ValidationError
-from whatsapp_async.resources._template_preflight import TemplateCache, check_send
+from whatsapp_async import RetryPolicy, ValidationError, WhatsAppClient
+from whatsapp_async.resources._template_preflight import (
+    TemplateCache,
+    check_send,
+    template_cache,
+)
 from whatsapp_async.types.messages import (
     BodyComponent,
     ButtonComponent,
     CarouselCard,
     CarouselComponent,
     CouponCodeParameter,
+    Currency,
+    CurrencyParameter,
+    DateTime,
+    DateTimeParameter,
     DocumentParameter,
     HeaderComponent,
     Image,
@@ -109,7 +117,7 @@ def test_a_header_without_a_variable_takes_no_parameters(header: dict[str, Any] 
     check_send(message(HeaderComponent(parameters=[])), template)
     err = refusal(template, message(HeaderComponent(parameters=[TextParameter(text="x")])))
     assert err.field == "template.components[header].parameters"
-    assert "HEADER has no variable; send no header parameters" in err.rule
+    assert err.rule == "template 't' (en_US): HEADER has no variable; send no header parameters"
 
 
 @pytest.mark.parametrize("fmt", sorted(PARAMETER_OF_FORMAT))
@@ -179,6 +187,17 @@ def test_positional_variables_take_no_names() -> None:
     err = refusal(definition(BODY_2), message(body("Ann", **{"2": "x"})))
     assert err.field == "template.components[body].parameters[1].parameter_name"
     assert "BODY uses positional variables: parameters have no names" in err.rule
+
+
+def test_money_and_dates_count_as_positional_parameters_without_names() -> None:
+    money = CurrencyParameter(currency=Currency(fallback_value="$1", code="USD",
+                                                amount_1000=1000))
+    when = DateTimeParameter(date_time=DateTime(fallback_value="May 1"))
+    check_send(message(BodyComponent(parameters=[money, when])), definition(BODY_2))
+    named = definition({"type": "BODY", "text": "Pay {{amount}}"})
+    err = refusal(named, message(BodyComponent(parameters=[money])))
+    assert err.field == "template.components[body].parameters[0].parameter_name"
+    assert "give each parameter its name" in err.rule
 
 
 # ----------------------------------------------------------------------------- buttons
@@ -327,7 +346,26 @@ def test_a_card_index_out_of_range_is_left_to_the_messages_own_check(index: int)
     check_send(message(CarouselComponent(cards=[card(0, "A"), card(index)])), template)
 
 
+def test_a_malformed_card_does_not_stop_the_check_of_the_cards_after_it() -> None:
+    template = definition(PLAIN_BODY, carousel(card_definition("Use {{1}}"),
+                                               card_definition("Use {{1}}")))
+    not_an_int: Any = "0"  # a card index of the wrong type: the message's own check says so
+    odd = CarouselCard(card_index=not_an_int, components=[])
+    check_send(message(CarouselComponent(cards=[odd, card(1, "B")])), template)
+    err = refusal(template, message(CarouselComponent(cards=[card(5), card(1)])))
+    assert err.field == "template.components[carousel].cards[1].body.parameters"
+
+
 # ----------------------------------------------------------------------------- the cache
+
+
+async def test_a_client_and_its_views_share_one_cache() -> None:
+    async with WhatsAppClient("t", "1", business_account_id="2") as wa:
+        cache = template_cache(wa)
+        assert template_cache(wa) is cache
+        assert template_cache(wa.with_options(retry=RetryPolicy.disabled())) is cache
+        async with WhatsAppClient("t", "1", business_account_id="2") as other:
+            assert template_cache(other) is not cache
 
 
 class _Templates:
