@@ -106,3 +106,35 @@ def test_a_request_is_compact_json_under_a_fresh_key_for_the_endpoint(keys: KeyP
 def test_reprs_hide_the_private_key(keys: KeyPair) -> None:
     assert repr(keys) == "KeyPair(private_pem='***', public_pem=...)"
     assert repr(FlowCipher(keys.private_pem)) == "FlowCipher(private_key='***')"
+
+
+def test_key_settings_are_refused_naming_the_field_and_rule() -> None:
+    with pytest.raises(ValidationError) as info:
+        generate_key_pair(key_size=1024)
+    assert (info.value.field, info.value.rule) == (
+        "key_size", "must be an int of at least 2048 bits")
+    with pytest.raises(ValidationError) as info:
+        generate_key_pair(b"")
+    assert (info.value.field, info.value.rule) == (
+        "passphrase", "must not be empty (pass None for no passphrase)")
+
+
+def test_a_request_that_cannot_be_decrypted_says_which_step_failed(keys: KeyPair) -> None:
+    cipher = FlowCipher(keys.private_pem)
+    body, _, _ = encrypt_request(keys.public_pem, {"action": "ping"})
+    with pytest.raises(ValueError, match=r"^the body must be a JSON object$"):
+        cipher.decrypt([body])
+    for field in ("encrypted_aes_key", "encrypted_flow_data", "initial_vector"):
+        with pytest.raises(ValueError, match=f"^{field} must be a base64 string$"):
+            cipher.decrypt({**body, field: 5})
+        with pytest.raises(ValueError, match=f"^{field} is not valid base64$"):
+            cipher.decrypt({**body, field: "%%%"})
+    other, _, _ = encrypt_request(generate_key_pair().public_pem, {"action": "ping"})
+    with pytest.raises(FlowDecryptionError) as info:
+        cipher.decrypt({**body, "encrypted_aes_key": other["encrypted_aes_key"]})
+    assert str(info.value) == "aes_key: not encrypted for this private key"
+    tampered = base64.b64decode(body["encrypted_flow_data"])
+    tampered = bytes([tampered[0] ^ 1]) + tampered[1:]
+    with pytest.raises(FlowDecryptionError) as info:
+        cipher.decrypt({**body, "encrypted_flow_data": base64.b64encode(tampered).decode()})
+    assert str(info.value) == "flow_data: authentication tag does not match"
