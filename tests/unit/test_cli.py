@@ -156,8 +156,10 @@ def test_broadcast_sends_the_template_with_each_rows_parameters(
     fake: FakeCloudAPI, recipients: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert broadcast(recipients) == 0
-    assert [m.to for m in fake.sent] == ["+15550000001", "+15550000002", "+15550000003"]
-    params = fake.sent[1].body["template"]["components"][0]["parameters"]
+    # Rows are sent concurrently: the order they reach the fake is not fixed.
+    assert sorted(m.to for m in fake.sent) == ["+15550000001", "+15550000002", "+15550000003"]
+    ben = next(m for m in fake.sent if m.to == "+15550000002")
+    params = ben.body["template"]["components"][0]["parameters"]
     assert [p["text"] for p in params] == ["Ben", "B2"]
     assert "sent 3" in capsys.readouterr().out
 
