@@ -29,28 +29,48 @@ class Slots:
 
     def __init__(self, size: int) -> None:
         self.free = size
-        self.waiters: deque[asyncio.Future[None]] = deque()
+        self.waiters: deque[asyncio.Future[bool]] = deque()
 
-    async def wait(self) -> None:
-        """Wait for a place (call only when ``free`` is 0)."""
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    async def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a place (call only when ``free`` is 0).
+
+        Args:
+            timeout: Seconds to wait at most; None waits as long as it takes.
+
+        Returns:
+            True once handed a place, False if ``timeout`` passed first.
+        """
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[bool] = loop.create_future()
         self.waiters.append(waiter)
+        # A timer on the waiter itself rather than asyncio.wait_for(), which
+        # before Python 3.12 runs the wait in a task of its own: with more
+        # senders than connections, nearly every send waits here.
+        timer = None if timeout is None else loop.call_later(timeout, _expire, waiter)
         try:
-            await waiter
+            return await waiter
         except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled():
+            if waiter.done() and not waiter.cancelled() and waiter.result():
                 self.release()  # handed a place, then cancelled: pass it on
             raise
+        finally:
+            if timer is not None:
+                timer.cancel()
 
     def release(self) -> None:
         """Give a place back: to the first live waiter, else to the free count."""
         waiters = self.waiters
         while waiters:
             waiter = waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
+            if not waiter.done():  # (a waiter that timed out or was cancelled is skipped)
+                waiter.set_result(True)
                 return
         self.free += 1
+
+
+def _expire(waiter: asyncio.Future[bool]) -> None:
+    if not waiter.done():
+        waiter.set_result(False)
 
 
 async def wait_for_slot(
@@ -61,14 +81,10 @@ async def wait_for_slot(
     Raises:
         ConnectError: No place came free in time; nothing was sent.
     """
-    try:
-        await asyncio.wait_for(slots.wait(), timeout)
-    except asyncio.TimeoutError:
-        failure = ConnectError(
-            f"{method} {path}: could not connect: no free connection within {timeout:g}s "
-            f"(all {pool_size} in use)",
-            method=method, path=path,
-        )
-    else:
+    if await slots.wait(timeout):
         return
-    raise failure  # outside the except block, as the transport's failures are
+    raise ConnectError(
+        f"{method} {path}: could not connect: no free connection within {timeout:g}s "
+        f"(all {pool_size} in use)",
+        method=method, path=path,
+    )

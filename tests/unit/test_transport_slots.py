@@ -103,3 +103,26 @@ async def test_no_free_place_within_the_connect_timeout_is_a_connect_error() -> 
             assert not caught.value.may_have_been_sent
             hold.set()
             await busy
+
+
+async def test_a_waiter_that_timed_out_takes_no_place_freed_later() -> None:
+    slots = Slots(1)
+    slots.free = 0
+    assert await slots.wait(timeout=0.01) is False  # nobody released in time
+    second = asyncio.ensure_future(slots.wait(timeout=5))
+    await asyncio.sleep(0)
+    slots.release()  # skips the one that gave up
+    assert await asyncio.wait_for(second, 1) is True
+    slots.release()  # nobody is waiting any more
+    assert slots.free == 1
+
+
+async def test_a_place_handed_over_before_the_timeout_is_kept() -> None:
+    slots = Slots(1)
+    slots.free = 0
+    waiting = asyncio.ensure_future(slots.wait(timeout=0.05))
+    await asyncio.sleep(0)
+    slots.release()
+    assert await waiting is True
+    await asyncio.sleep(0.1)  # past the timeout: the place stays taken, nobody waits
+    assert (slots.free, len(slots.waiters)) == (0, 0)
