@@ -124,15 +124,6 @@ async def test_the_writer_is_a_daemon_thread_named_after_the_campaign(tmp_path: 
     assert (name, daemon) == ("whatsapp-journal-spring", True)
 
 
-async def test_a_journal_is_open_only_between_open_and_close(tmp_path: Path) -> None:
-    journal = Journal(tmp_path / "run.db")
-    assert not journal.is_open
-    await journal.open()
-    assert journal.is_open
-    await journal.close()
-    assert not journal.is_open
-
-
 async def test_a_journal_that_failed_to_open_is_not_open(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "no-such-folder" / "run.db")
     with pytest.raises(JournalError) as info:
