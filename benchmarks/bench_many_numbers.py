@@ -24,15 +24,14 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _cachegrind import count_instructions
 from _nginx import nginx, pinned
 
 TOKEN = "EAAG" + "ZBench0123456789" * 12
@@ -60,17 +59,11 @@ def throttle_cost(numbers: int, sends: int) -> float:
 
 def throttle_instructions(numbers: int, small: int = 20_000, large: int = 60_000) -> float:
     """Instructions per token taken over ``numbers`` numbers, counted under cachegrind."""
-    counts = []
-    for sends in (small, large):
-        with tempfile.TemporaryDirectory(prefix="wa-bench-cg-") as folder:
-            argv = ["valgrind", "--tool=cachegrind", "--cache-sim=no",
-                    f"--cachegrind-out-file={folder}/out", sys.executable, __file__,
-                    "--throttle-child", str(numbers), str(sends)]
-            done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=1800)
-        found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
-        if found is None:
-            raise RuntimeError(f"no instruction count in valgrind's output: {done.stderr[-400:]}")
-        counts.append(int(found.group(1).replace(",", "")))
+    counts = [
+        count_instructions([sys.executable, __file__, "--throttle-child", str(numbers), str(sends)],
+                           timeout=1800)
+        for sends in (small, large)
+    ]
     return (counts[1] - counts[0]) / (large - small)
 
 

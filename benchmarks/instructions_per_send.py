@@ -21,30 +21,20 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _cachegrind import count_instructions
 from _nginx import nginx
 
 _BENCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_nginx.py")
-_TOTAL = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
 def instructions(client: str, port: int, n: int, c: int) -> int:
     """User-space instructions of one child process sending ``n`` messages."""
-    with tempfile.TemporaryDirectory(prefix="wa-bench-cg-") as folder:
-        argv = ["valgrind", "--tool=cachegrind", "--cache-sim=no",
-                f"--cachegrind-out-file={folder}/out", sys.executable, _BENCH,
-                "--child", client, str(port), str(n), str(c)]
-        done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=3600)
-    found = _TOTAL.search(done.stderr)
-    if found is None:
-        raise RuntimeError(f"no instruction count in valgrind's output: {done.stderr[-400:]}")
-    return int(found.group(1).replace(",", ""))
+    argv = [sys.executable, _BENCH, "--child", client, str(port), str(n), str(c)]
+    return count_instructions(argv)
 
 
 def main() -> None:

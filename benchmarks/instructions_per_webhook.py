@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import shutil
 import signal
 import socket
@@ -30,11 +29,11 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _cachegrind import instruction_count, under_cachegrind
 from _nginx import free_port
 from bench_webhook_receiver import SECRET, body, load
 
 _RECEIVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_webhook_receiver.py")
-_TOTAL = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
 def instructions(kind: str, bodies: list[tuple[bytes, str]], posts: int) -> int:
@@ -42,9 +41,7 @@ def instructions(kind: str, bodies: list[tuple[bytes, str]], posts: int) -> int:
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="wa-bench-cg-") as folder:
         server = subprocess.Popen(
-            ["valgrind", "--tool=cachegrind", "--cache-sim=no",
-             f"--cachegrind-out-file={folder}/out", sys.executable, _RECEIVER,
-             "--serve", kind, str(port)],
+            under_cachegrind(folder, [sys.executable, _RECEIVER, "--serve", kind, str(port)]),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
         try:
@@ -63,10 +60,7 @@ def instructions(kind: str, bodies: list[tuple[bytes, str]], posts: int) -> int:
         finally:
             server.send_signal(signal.SIGINT)  # run_app stops cleanly; valgrind then reports
             _, errors = server.communicate(timeout=300)
-    found = _TOTAL.search(errors)
-    if found is None:
-        raise RuntimeError(f"no instruction count in valgrind's output: {errors[-400:]}")
-    return int(found.group(1).replace(",", ""))
+    return instruction_count(errors)
 
 
 def main() -> None:
