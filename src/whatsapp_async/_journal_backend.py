@@ -27,6 +27,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    import asyncio
+
     from ._journal_records import JournalEntry
     from ._journal_report import CampaignReport
     from ._journal_tracking import StatusUpdate, TrackResult
@@ -85,6 +87,15 @@ class JournalBackend(Protocol):
 
     async def record(self, entry: JournalEntry) -> None:
         """Write a recipient's entry (replacing its earlier state); return once durable."""
+        ...
+
+    def record_nowait(self, entry: JournalEntry) -> asyncio.Future[None]:
+        """Queue a recipient entry's write; the future is done once it is durable.
+
+        The write goes ahead even if the future is cancelled, and before any
+        write queued after it (a broadcast's pending mark, then its outcome or
+        ``forget_pending``).
+        """
         ...
 
     async def record_row(self, entry: JournalEntry) -> None:

@@ -20,6 +20,7 @@ holder died (shared workers take it in shared mode, see
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import time
@@ -248,8 +249,22 @@ class PostgresJournal(PgTrackingMixin):
             RuntimeError: The journal is not open.
             JournalError: The write failed (the server went away, ...).
         """
+        await self.record_nowait(entry)
+
+    def record_nowait(self, entry: JournalEntry) -> asyncio.Future[None]:
+        """Queue the write of ``entry`` and return at once: :meth:`record` without the wait.
+
+        See :meth:`whatsapp_async.journal.Journal.record_nowait`.
+
+        Returns:
+            A future done once the entry is committed (or with the JournalError
+            of a failed write).
+
+        Raises:
+            RuntimeError: The journal is not open.
+        """
         e = entry
-        await self._need_writer().submit(OUTCOME, (e.recipient,), (
+        return self._need_writer().submit(OUTCOME, (e.recipient,), (
             e.recipient, e.row, e.status, e.message_id, e.error_code, e.error_type,
             e.error_message, e.attempts, time.time(),
         ))

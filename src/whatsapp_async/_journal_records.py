@@ -13,8 +13,9 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["JournalEntry", "unmark_pending", "upsert", "upsert_row"]
+__all__ = ["JournalEntry", "unmark_pending", "upsert_many", "upsert_params", "upsert_row"]
 
 _UPSERT = (
     "INSERT INTO outcomes (campaign, recipient, row, status, message_id, error_code, "
@@ -61,17 +62,20 @@ class JournalEntry:
 
 
 
-def upsert(campaign: str, e: JournalEntry) -> Callable[[sqlite3.Connection], None]:
-    """The write of recipient entry ``e`` of ``campaign`` (replacing its earlier state)."""
-    params = (
+def upsert_params(campaign: str, e: JournalEntry) -> tuple[Any, ...]:
+    """The values that write recipient entry ``e`` of ``campaign`` (see :func:`upsert_many`)."""
+    return (
         campaign, e.recipient, e.row, e.status, e.message_id, e.error_code, e.error_type,
         e.error_message, e.attempts, time.time(),
     )
 
-    def run(conn: sqlite3.Connection) -> None:
-        conn.execute(_UPSERT, params)
 
-    return run
+def upsert_many(conn: sqlite3.Connection, entries: list[tuple[Any, ...]]) -> None:
+    """Write recipient entries (each from :func:`upsert_params`), each replacing its earlier state.
+
+    Later entries of a recipient win over earlier ones in the same list.
+    """
+    conn.executemany(_UPSERT, entries)
 
 
 def upsert_row(campaign: str, e: JournalEntry) -> Callable[[sqlite3.Connection], None]:

@@ -19,9 +19,10 @@ which many worker processes can share. :func:`open_journal` picks one from a
 path or a ``postgresql://`` DSN.
 
 All SQLite work happens on one writer thread that owns the connection; the
-event loop only hands it records. Writes that arrive together are committed in
-one transaction (group commit), so a commit per recipient does not cap the
-send rate, yet :meth:`Journal.record` returns only once its row is on disk.
+event loop only hands it records (:mod:`whatsapp_async._journal_writer`).
+Writes that arrive together are committed in one transaction (group commit),
+so a commit per recipient does not cap the send rate, yet
+:meth:`Journal.record` returns only once its row is on disk.
 
 Status webhooks are applied to it (:meth:`Journal.apply_statuses`, usually
 through ``WebhookRouter.track``), and it reports and exports what became of
@@ -32,25 +33,23 @@ each row (:meth:`Journal.report`, :meth:`Journal.export`); that part is in
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import queue
 import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from ._campaign_lock import CampaignLock
 from ._journal_backend import JournalBackend, is_dsn
 from ._journal_csv import CSV_COLUMNS, export_csv, export_rows
 from ._journal_pg import PostgresJournal
-from ._journal_records import JournalEntry, unmark_pending, upsert, upsert_row
+from ._journal_records import JournalEntry, unmark_pending, upsert_params, upsert_row
 from ._journal_report import CampaignReport
 from ._journal_schema import Synchronous, connect, journal_error
 from ._journal_tracking import StatusUpdate, TrackingMixin, TrackResult
-from .errors import ConfigurationError, ValidationError
+from ._journal_writer import Writer
+from .errors import ConfigurationError, JournalError, ValidationError
 
 __all__ = [
     "CSV_COLUMNS", "CampaignReport", "Journal", "JournalBackend", "JournalEntry",
@@ -58,10 +57,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-# Most rows a writer transaction takes at once; bounds the latency of the last one.
-_MAX_BATCH = 512
-
 
 def open_journal(
     target: str | os.PathLike[str], *, campaign: str = "default"
@@ -85,21 +80,6 @@ def open_journal(
     if isinstance(target, str) and is_dsn(target):
         return PostgresJournal(target, campaign=campaign)
     return Journal(target, campaign=campaign)
-
-class _Command:
-    __slots__ = ("fn", "future")
-
-    def __init__(
-        self, fn: Callable[[sqlite3.Connection], Any], future: asyncio.Future[Any] | None
-    ) -> None:
-        self.fn = fn
-        self.future = future
-
-
-_STOP = object()
-
-_Result = tuple["asyncio.Future[Any] | None", Any, "BaseException | None"]
-
 
 class Journal(TrackingMixin):
     """The SQLite journal of one campaign.
@@ -131,10 +111,7 @@ class Journal(TrackingMixin):
         self.path = Path(path)
         self.campaign = campaign
         self._synchronous = synchronous
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._failure: BaseException | None = None
+        self._writer = Writer(f"whatsapp-journal-{campaign}", self._connect, self._error)
         self._lock = CampaignLock(self.path, campaign)
 
     def __repr__(self) -> str:
@@ -157,7 +134,7 @@ class Journal(TrackingMixin):
     @property
     def is_open(self) -> bool:
         """Whether :meth:`open` has run and :meth:`close` has not (records are accepted)."""
-        return self._thread is not None
+        return self._writer.running
 
     async def open(self) -> None:
         """Start the writer thread and create the tables.
@@ -166,21 +143,11 @@ class Journal(TrackingMixin):
             JournalError: The file cannot be used as a journal (not a database,
                 corrupt, read-only, a missing folder); nothing was changed.
         """
-        if self._thread is not None:
+        if self._writer.running:
             return
-        self._loop = asyncio.get_running_loop()
-        # An earlier open that failed left its cause here; this writer is a new one.
-        self._failure = None
-        ready: asyncio.Future[None] = self._loop.create_future()
-        self._thread = threading.Thread(
-            target=self._writer, args=(ready,), name=f"whatsapp-journal-{self.campaign}",
-            daemon=True,
-        )
-        self._thread.start()
         try:
-            await ready
+            await self._writer.start()
         except sqlite3.Error as exc:
-            self._thread = None
             raise journal_error(self.path, exc) from exc
 
     async def claim(self) -> None:
@@ -198,11 +165,7 @@ class Journal(TrackingMixin):
 
     async def close(self) -> None:
         """Flush everything queued, stop the writer thread, give up a claim. Safe to call twice."""
-        thread = self._thread
-        self._thread = None
-        if thread is not None:
-            self._queue.put(_STOP)
-            await asyncio.to_thread(thread.join)
+        await self._writer.stop()
         self._lock.release()
 
     # ---------------------------------------------------------------- writing
@@ -214,7 +177,22 @@ class Journal(TrackingMixin):
             RuntimeError: The journal is not open.
             JournalError: The write failed (disk full, file removed, ...).
         """
-        await self._run(upsert(self.campaign, entry))
+        await self.record_nowait(entry)
+
+    def record_nowait(self, entry: JournalEntry) -> asyncio.Future[None]:
+        """Queue the write of ``entry`` and return at once: :meth:`record` without the wait.
+
+        The write goes ahead even if the future is cancelled, and before any
+        write queued after it.
+
+        Returns:
+            A future done once the entry is durable (or with the JournalError
+            of a failed write).
+
+        Raises:
+            RuntimeError: The journal is not open.
+        """
+        return self._writer.submit(None, upsert_params(self.campaign, entry))
 
     async def record_row(self, entry: JournalEntry) -> None:
         """Write the outcome of one source row that gets no send of its own; wait until durable.
@@ -264,20 +242,19 @@ class Journal(TrackingMixin):
             RuntimeError: The journal is not open.
             sqlite3.Error: What ``fn`` raised.
         """
-        if self._thread is None or self._loop is None:
-            raise RuntimeError("the journal is not open")
-        if self._failure is not None:
-            raise RuntimeError(f"the journal writer stopped: {self._failure!r}")
-        future: asyncio.Future[T] = self._loop.create_future()
-        self._queue.put(_Command(fn, future))
-        return await future
+        result: T = await self._writer.submit(fn, own=False)
+        return result
 
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """:meth:`call` for the journal's own statements: an SQLite failure is a JournalError."""
-        try:
-            return await self.call(fn)
-        except sqlite3.Error as exc:
-            raise journal_error(self.path, exc) from exc
+        result: T = await self._writer.submit(fn)
+        return result
+
+    def _error(self, exc: sqlite3.Error) -> JournalError:
+        """The JournalError the journal's own statements raise for ``exc``."""
+        error = journal_error(self.path, exc)
+        error.__cause__ = exc
+        return error
 
     # ---------------------------------------------------------------- reading
 
@@ -405,69 +382,16 @@ class Journal(TrackingMixin):
 
     # ---------------------------------------------------------------- thread
 
-    def _writer(self, ready: asyncio.Future[None]) -> None:
-        loop = self._loop
-        assert loop is not None
+    def _connect(self) -> sqlite3.Connection:
+        """Open the file on the writer thread and register the campaign."""
+        conn = connect(self.path, self._synchronous)
         try:
-            conn = connect(self.path, self._synchronous)
             conn.execute(
                 "INSERT OR IGNORE INTO campaigns (name, created_at) VALUES (?, ?)",
                 (self.campaign, time.time()),
             )
             conn.commit()
-        except BaseException as exc:
-            self._failure = exc
-            failed: list[_Result] = [(ready, None, exc)]
-            loop.call_soon_threadsafe(_settle, failed)
-            return
-        opened: list[_Result] = [(ready, None, None)]
-        loop.call_soon_threadsafe(_settle, opened)
-        stopping = False
-        try:
-            while not stopping:
-                first = self._queue.get()
-                batch: list[_Command] = []
-                if first is _STOP:
-                    stopping = True
-                else:
-                    batch.append(first)
-                # Take whatever else is waiting: one commit for all of it.
-                while len(batch) < _MAX_BATCH:
-                    try:
-                        item = self._queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if item is _STOP:
-                        stopping = True
-                        continue
-                    batch.append(item)
-                if batch:
-                    self._run_batch(conn, batch, loop)
-        finally:
+        except BaseException:
             conn.close()
-
-    def _run_batch(
-        self, conn: sqlite3.Connection, batch: list[_Command], loop: asyncio.AbstractEventLoop
-    ) -> None:
-        results: list[_Result] = []
-        try:
-            with conn:  # one transaction, committed (and synced) on exit
-                for command in batch:
-                    results.append((command.future, command.fn(conn), None))
-        except BaseException as exc:
-            # The transaction was rolled back: nothing in it is durable.
-            results = [(c.future, None, exc) for c in batch]
-        if not loop.is_closed():
-            # The loop may close meanwhile; then nobody is waiting.
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(_settle, results)
-
-
-def _settle(results: list[_Result]) -> None:
-    for future, value, exc in results:
-        if future is None or future.done():
-            continue
-        if exc is not None:
-            future.set_exception(exc)
-        else:
-            future.set_result(value)
+            raise
+        return conn

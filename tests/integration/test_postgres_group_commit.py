@@ -41,6 +41,18 @@ async def test_records_written_at_once_share_transactions(fresh_postgres_dsn: st
     assert await _transactions(fresh_postgres_dsn, "row_outcomes") <= 3
 
 
+async def test_a_nowait_record_goes_ahead_when_its_future_is_cancelled(
+    fresh_postgres_dsn: str,
+) -> None:
+    async with PostgresJournal(fresh_postgres_dsn, campaign="c") as journal:
+        write = journal.record_nowait(JournalEntry(_phone(1), "pending", row=1))
+        write.cancel()
+        await journal.record(JournalEntry(_phone(2), "sent", row=2))
+        assert sorted((e.recipient, e.status) for e in await journal.entries()) == [
+            (_phone(1), "pending"), (_phone(2), "sent"),
+        ]
+
+
 async def test_each_record_is_committed_when_its_await_returns(fresh_postgres_dsn: str) -> None:
     async with PostgresJournal(fresh_postgres_dsn, campaign="c") as journal, \
             await psycopg.AsyncConnection.connect(fresh_postgres_dsn, autocommit=True) as other:

@@ -357,10 +357,10 @@ class AbortingJournal(Journal):
 
     broadcast: Broadcast | None = None
 
-    async def record(self, entry: JournalEntry) -> None:
+    def record_nowait(self, entry: JournalEntry) -> asyncio.Future[None]:
         if entry.status == "pending" and self.broadcast is not None:
             self.broadcast.abort()
-        await super().record(entry)
+        return super().record_nowait(entry)
 
 
 async def test_a_row_whose_pending_mark_lands_after_an_abort_is_not_sent(tmp_path: Path) -> None:

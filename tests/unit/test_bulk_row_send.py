@@ -5,6 +5,7 @@ Found by mutation testing (docs/mutation-testing.md).
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -80,17 +81,23 @@ async def test_preflight_skips_a_row_that_does_not_fit_the_template_and_sends_th
 
 
 class SpyJournal(Journal):
-    """Keeps every entry given to :meth:`record`; fails each ``pending`` mark when ``broken``."""
+    """Keeps every entry given to it; fails each ``pending`` mark when ``broken``."""
 
     given: list[JournalEntry]
     broken: bool
 
-    async def record(self, entry: JournalEntry) -> None:
+    def record_nowait(self, entry: JournalEntry) -> asyncio.Future[None]:
         self.given.append(entry)
-        await super().record(entry)
+        written = super().record_nowait(entry)
         if self.broken and entry.status == "pending":
-            # Written, but its confirmation lost: the run cannot know it is durable.
-            raise OSError("disk full")
+            return asyncio.ensure_future(self._confirmation_lost(written))
+        return written
+
+    @staticmethod
+    async def _confirmation_lost(written: asyncio.Future[None]) -> None:
+        # Written, but its confirmation lost: the run cannot know it is durable.
+        await written
+        raise OSError("disk full")
 
 
 def statuses(db: Path) -> dict[str, str]:

@@ -11,7 +11,6 @@ step, so the mark it writes lands between the token and the first byte.
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from ..middleware import Answer, Attempt, AttemptCounter, CallNext
@@ -74,28 +73,14 @@ class RowAttempts(AttemptCounter):
         Raises:
             PendingMarkFailed: The journal refused it: do not send.
             asyncio.CancelledError: The send was cancelled (an abort, the drain
-                timeout) meanwhile; the write has ended by then, so the row's
-                ``forget_pending`` that follows cannot be overtaken by it.
+                timeout) meanwhile; the write still goes ahead, before the
+                row's ``forget_pending`` that follows (the journal keeps the
+                order of its writes).
         """
         mark, journal = self.mark, self.journal
         assert mark is not None and journal is not None
-        write = asyncio.ensure_future(journal.record(mark))
         try:
-            await asyncio.shield(write)
-        except asyncio.CancelledError:
-            await _settled(write)
-            raise
+            await journal.record_nowait(mark)
         except Exception as exc:
             raise PendingMarkFailed(exc) from exc
         self.mark = None
-
-
-async def _settled(write: asyncio.Future[None]) -> None:
-    """Wait for ``write`` to end whatever cancels the waiter, and consume its outcome."""
-    while not write.done():
-        try:
-            await asyncio.wait((write,))
-        except asyncio.CancelledError:
-            continue  # the caller re-raises the first cancel once the write is over
-    if not write.cancelled():
-        write.exception()  # retrieved: its failure no longer matters, the row is not sent

@@ -168,7 +168,7 @@ class RowSender:
             else:
                 # A custom send may not go through this client: mark it before the call.
                 try:
-                    await journal.record(mark)
+                    await journal.record_nowait(mark)
                 except Exception as exc:
                     # Sending without a durable "pending" mark could double-send after a crash.
                     self._control.stop(f"journal write failed: {exc}")
