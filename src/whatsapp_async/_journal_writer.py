@@ -107,8 +107,9 @@ class Writer:
         self._thread.start()
         try:
             await ready
-        except BaseException:
+        except BaseException as exc:
             self._thread = None
+            self._fail_submitted(exc)
             raise
 
     async def stop(self) -> None:
@@ -167,6 +168,17 @@ class Writer:
         else:
             batch, self._outbox = outbox, []
         self._queue.put(batch)
+
+    def _fail_submitted(self, exc: BaseException) -> None:
+        """Fail what was submitted while the thread was starting: it will never run."""
+        failed = self._outbox
+        self._outbox = []
+        while True:
+            try:
+                failed += self._queue.get_nowait()
+            except queue.Empty:
+                break
+        self._settle([(command, None, exc) for command in failed])
 
     def _settle(self, results: list[_Result]) -> None:
         for command, value, exc in results:

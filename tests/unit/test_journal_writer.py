@@ -149,3 +149,29 @@ async def test_an_error_of_a_call_reaches_its_caller_as_the_sqlite_error_it_is(
     async with Journal(tmp_path / "run.db") as journal:
         with pytest.raises(sqlite3.OperationalError, match="no such table: no_such_table"):
             await journal.call(broken)
+
+
+async def test_a_write_submitted_while_the_open_fails_gets_its_error_and_does_not_hang(
+    tmp_path: Path,
+) -> None:
+    journal = Journal(tmp_path / "run.db")
+    may_fail = threading.Event()
+
+    def connect() -> sqlite3.Connection:
+        may_fail.wait(10)
+        raise sqlite3.OperationalError("unable to open database file")
+
+    journal._writer._connect = connect  # the file fails to open once a write is waiting
+    opening = asyncio.ensure_future(journal.open())
+    await asyncio.sleep(0)  # open() has started the thread and waits for it
+    write = journal.record_nowait(entry(1))
+    counted = asyncio.ensure_future(journal.call(lambda conn: 1))
+    await asyncio.sleep(0)
+    may_fail.set()
+    with pytest.raises(JournalError):
+        await opening
+    with pytest.raises(JournalError, match="unable to open"):
+        await asyncio.wait_for(write, 10)
+    with pytest.raises(sqlite3.OperationalError, match="unable to open"):
+        await asyncio.wait_for(counted, 10)
+    assert not journal.is_open
