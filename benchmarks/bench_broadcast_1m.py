@@ -16,8 +16,16 @@ Rows come from a generator and are never materialised. Phases alternate for
 ``--rounds`` rounds; the figures are medians. Targets (issue 17): throughput
 at least 0.95 of the bare loop's, broadcast peak RSS at most 100 MB.
 
+``--count`` instead counts each phase's instructions per row under valgrind
+(runs of 1,000 and 3,000 rows, the difference over the extra rows, so
+start-up cancels out), with a third phase, ``engine``: the broadcast without
+a journal. Unlike CPU time, the count does not move with the machine's load;
+it leaves out the kernel's work (the journal's fsync) and what the journal
+thread's wake-ups cost beyond their instructions.
+
     python benchmarks/bench_broadcast_1m.py              # 1,000,000 rows
     python benchmarks/bench_broadcast_1m.py --rows 50000 # while developing
+    python benchmarks/bench_broadcast_1m.py --count      # instructions per row
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from collections.abc import Iterator
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _cachegrind import count_instructions
 from _nginx import nginx, pinned
 
 NUMBER = "1234567890"
@@ -84,7 +93,9 @@ async def _bare(url: str, rows: int, concurrency: int) -> int:
     return sent
 
 
-async def _broadcast(base_url: str, rows: int, concurrency: int, journal: str) -> int:
+async def _broadcast(
+    base_url: str, rows: int, concurrency: int, journal: str | None
+) -> int:
     from whatsapp_async import LocalThrottle, Recipient, WhatsAppClient
 
     async with WhatsAppClient(
@@ -106,6 +117,8 @@ def _phase(kind: str, port: int, rows: int, concurrency: int) -> None:
     cpu = time.process_time()
     if kind == "bare":
         sent = asyncio.run(_bare(f"{base_url}/{NUMBER}/messages", rows, concurrency))
+    elif kind == "engine":
+        sent = asyncio.run(_broadcast(base_url, rows, concurrency, None))
     else:
         with tempfile.TemporaryDirectory(prefix="wa-bench-journal-") as folder:
             journal = os.path.join(folder, "broadcast.sqlite")
@@ -133,11 +146,17 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--phase", choices=("bare", "broadcast"), help=argparse.SUPPRESS)
+    parser.add_argument("--count", action="store_true",
+                        help="count instructions per row under valgrind instead")
+    parser.add_argument("--phase", choices=("bare", "engine", "broadcast"),
+                        help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
         _phase(args.phase, args.port, args.rows, args.concurrency)
+        return
+    if args.count:
+        _count(args.concurrency)
         return
 
     with nginx(cpu=1) as port:
@@ -151,10 +170,10 @@ def main() -> None:
                       f"peak RSS {r['rss_mb']:6.1f} MB", flush=True)
 
     def median(kind: str, key: str) -> float:
-        return statistics.median(
+        return float(statistics.median(
             r["sent"] / r["wall"] if key == "rate" else r[key] / r["sent"] if key == "cpu"
             else r[key] for r in results[kind]
-        )
+        ))
 
     ratio = median("broadcast", "rate") / median("bare", "rate")
     cpu_ratio = median("broadcast", "cpu") / median("bare", "cpu")
@@ -164,6 +183,22 @@ def main() -> None:
     print(f"client CPU per row bare / broadcast: {1 / cpu_ratio:.3f}")
     print(f"broadcast peak RSS: {rss:.0f} MB (target <= 100 MB); bare loop: "
           f"{max(r['rss_mb'] for r in results['bare']):.0f} MB")
+
+
+def _count(concurrency: int, small: int = 1000, large: int = 3000) -> None:
+    per_row: dict[str, float] = {}
+    with nginx(cpu=1) as port:
+        for kind in ("bare", "engine", "broadcast"):
+            counts = [
+                count_instructions([sys.executable, __file__, "--phase", kind, "--port",
+                                    str(port), "--rows", str(rows), "--concurrency",
+                                    str(concurrency)])
+                for rows in (small, large)
+            ]
+            per_row[kind] = (counts[1] - counts[0]) / (large - small)
+            print(f"{kind:9}: {per_row[kind]:10,.0f} instructions per row", flush=True)
+    print(f"\nbare / broadcast with the journal: {per_row['bare'] / per_row['broadcast']:.3f}")
+    print(f"bare / broadcast without a journal: {per_row['bare'] / per_row['engine']:.3f}")
 
 
 if __name__ == "__main__":
