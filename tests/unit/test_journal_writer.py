@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import queue
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -175,3 +177,23 @@ async def test_a_write_submitted_while_the_open_fails_gets_its_error_and_does_no
     with pytest.raises(sqlite3.OperationalError, match="unable to open"):
         await asyncio.wait_for(counted, 10)
     assert not journal.is_open
+
+
+class CountingQueue(queue.SimpleQueue[Any]):
+    """The writer's queue, counting what the loop hands the thread."""
+
+    puts = 0
+
+    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        self.puts += 1
+        super().put(item, block, timeout)
+
+
+async def test_an_idle_writer_hands_its_thread_nothing(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "run.db")
+    handed = journal._writer._queue = CountingQueue()
+    async with journal:
+        await journal.record(entry(1))
+        busy = handed.puts
+        await asyncio.sleep(0.05)
+        assert handed.puts == busy == 1
