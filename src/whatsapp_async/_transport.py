@@ -48,7 +48,13 @@ from .errors import (
 from .middleware import Answer, Attempt, CallNext, Middleware, pipeline
 from .request import APIRequest, FilePart, Multipart, check_segment
 from .retry import RetryPolicy
-from .throttle import Throttle, apply_pacing_rules, observer_for, usage_hook
+from .throttle import (
+    Throttle,
+    acquire_nowait_for,
+    apply_pacing_rules,
+    observer_for,
+    usage_hook,
+)
 
 __all__ = [
     "FilePart", "Multipart", "RequestOptions", "Transport", "check_segment", "resolve_base_url",
@@ -271,8 +277,7 @@ class Transport:
         throttle = self.throttle
         inline = not options.middleware
         observe = observer_for(throttle)
-        nowait = getattr(throttle, "acquire_nowait", None)
-        acquire_nowait: Callable[[str], bool] | None = nowait if callable(nowait) else None
+        acquire_nowait = acquire_nowait_for(throttle)
         note_usage = usage_hook(throttle)
         is_enabled_for = log.isEnabledFor
         targets = self._targets

@@ -41,7 +41,7 @@ from ._error_answers import error_from_response, redirect_error
 from ._usage import APP_USAGE, BUSINESS_USAGE
 from .errors import APIError
 from .request import APIRequest
-from .throttle import apply_pacing_rules, observer_for, usage_hook
+from .throttle import acquire_nowait_for, apply_pacing_rules, observer_for, usage_hook
 
 if TYPE_CHECKING:
     from .throttle import Throttle
@@ -169,8 +169,7 @@ class ThrottleStep:
         self.throttle = throttle
         self.observe = observer_for(throttle)
         self.note_usage = usage_hook(throttle)
-        nowait = getattr(throttle, "acquire_nowait", None)
-        self.acquire_nowait: Callable[[str], bool] | None = nowait if callable(nowait) else None
+        self.acquire_nowait = acquire_nowait_for(throttle)
         self.call_next = call_next
 
     async def __call__(self, attempt: Attempt) -> Answer:

@@ -53,6 +53,9 @@ class Throttle(Protocol):
     -> bool``: the client calls it first and skips :meth:`acquire` when it
     returns True (a token was free and is taken), which saves a coroutine per
     send. A subclass that overrides ``acquire`` must override it too.
+
+    An optional method (``observe``, ``acquire_nowait``, ``note_usage``) set
+    to None counts as not defined.
     """
 
     async def acquire(self, phone_number_id: str) -> None:
@@ -96,8 +99,8 @@ def observer_for(throttle: Throttle) -> Observer | None:
     The rules only act on error answers, so the caller applies them to those
     alone and a success costs no extra call on the hot path.
     """
-    own = getattr(throttle, "observe", None)
-    return own if callable(own) else None
+    own: Observer | None = getattr(throttle, "observe", None)
+    return own
 
 
 UsageHook = Callable[[str, "str | None", "str | None"], None]
@@ -109,8 +112,14 @@ def usage_hook(throttle: Throttle) -> UsageHook | None:
     The client calls it with the usage headers of each answer to a send
     that carries them (see :meth:`LocalThrottle.note_usage`).
     """
-    own = getattr(throttle, "note_usage", None)
-    return own if callable(own) else None
+    own: UsageHook | None = getattr(throttle, "note_usage", None)
+    return own
+
+
+def acquire_nowait_for(throttle: Throttle) -> Callable[[str], bool] | None:
+    """The throttle's ``acquire_nowait(phone_number_id)``, if it has one (see :class:`Throttle`)."""
+    own: Callable[[str], bool] | None = getattr(throttle, "acquire_nowait", None)
+    return own
 
 
 def check_rates(

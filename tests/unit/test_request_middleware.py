@@ -15,6 +15,7 @@ from whatsapp_async import (
     AttemptCounter,
     CallNext,
     LocalThrottle,
+    Middleware,
     Multipart,
     OutcomeUnknownError,
     RetryPolicy,
@@ -262,6 +263,43 @@ async def test_a_throttle_without_observe_gets_the_built_in_rules() -> None:
             with pytest.raises(ThroughputLimitError):
                 await wa.request(SEND)
     assert events == ["acquire", "rate limited 1 120.0"]
+
+
+async def _passthrough(attempt: Attempt, call_next: CallNext) -> Answer:
+    return await call_next(attempt)
+
+
+@pytest.mark.parametrize("middleware", [[], [_passthrough]], ids=["inline", "chained"])
+async def test_a_throttle_whose_optional_hooks_are_none_has_none_of_them(
+    middleware: list[Middleware],
+) -> None:
+    """``observe``, ``acquire_nowait`` and ``note_usage`` set to None mean "not defined"."""
+    events: list[str] = []
+
+    class Hookless:
+        observe = None
+        acquire_nowait = None
+        note_usage = None
+
+        async def acquire(self, phone_number_id: str) -> None:
+            events.append("acquire")
+
+        async def report_rate_limited(
+            self, phone_number_id: str, retry_after: float | None = None
+        ) -> None:
+            events.append(f"rate limited {phone_number_id}")
+
+    usage = {"X-Business-Use-Case-Usage": '{"1":[{"call_count":99}]}'}
+    async with WhatsAppClient("t", "1", retry=NO_RETRY, throttle=Hookless(),
+                              middleware=middleware) as wa:
+        with aioresponses() as mock:
+            mock.post(f"{BASE}/1/messages", payload={"success": True}, headers=usage)
+            mock.post(f"{BASE}/1/messages", status=400, headers=usage,
+                      payload={"error": {"code": 130429, "message": "limit"}})
+            await wa.request(SEND)
+            with pytest.raises(ThroughputLimitError):
+                await wa.request(SEND)
+    assert events == ["acquire", "acquire", "rate limited 1"]
 
 
 async def test_a_redirect_answer_is_an_error_to_a_middleware_too() -> None:
