@@ -82,8 +82,6 @@ class Writer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._outbox: list[Command] = []
         self._handing = False  # a batch is with the thread, or a hand-over is scheduled
-        #: Why the thread could not start, if it could not.
-        self.failure: BaseException | None = None
 
     @property
     def running(self) -> bool:
@@ -97,7 +95,6 @@ class Writer:
             sqlite3.Error: The connection could not be opened (what ``connect`` raised).
         """
         loop = self._loop = asyncio.get_running_loop()
-        self.failure = None
         self._outbox = []
         self._handing = False
         ready: asyncio.Future[None] = loop.create_future()
@@ -141,13 +138,11 @@ class Writer:
             The future of its result.
 
         Raises:
-            RuntimeError: The writer is not running, or its thread failed.
+            RuntimeError: The writer is not running.
         """
         loop = self._loop
         if self._thread is None or loop is None:
             raise RuntimeError("the journal is not open")
-        if self.failure is not None:
-            raise RuntimeError(f"the journal writer stopped: {self.failure!r}")
         future: asyncio.Future[Any] = loop.create_future()
         self._outbox.append(Command(fn, params, future, own))
         if not self._handing:
@@ -200,7 +195,7 @@ class Writer:
         try:
             conn = self._connect()
         except BaseException as exc:
-            self.failure = exc
+            # What was submitted meanwhile is failed by start() once it sees this.
             loop.call_soon_threadsafe(_start_failed, ready, exc)
             return
         loop.call_soon_threadsafe(_started, ready)
