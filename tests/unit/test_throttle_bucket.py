@@ -170,3 +170,47 @@ def test_a_throttle_outlives_the_event_loop_it_was_first_used_on() -> None:
 
     asyncio.run(first_run())
     asyncio.run(second_run())
+
+
+def free_tokens(throttle: LocalThrottle, number: str) -> int:
+    """How many tokens acquire_nowait hands out now, one after another (at most 100)."""
+    taken = 0
+    while taken < 100 and throttle.acquire_nowait(number):
+        taken += 1
+    return taken
+
+
+@on_virtual_clock
+async def test_tokens_taken_without_waiting_at_one_instant_stop_at_the_burst() -> None:
+    throttle = LocalThrottle(rate=10, burst=3)
+    await throttle.acquire("1")
+    await asyncio.sleep(1)  # idle long enough to refill the whole burst
+    assert free_tokens(throttle, "1") == 3
+
+
+@on_virtual_clock
+async def test_a_long_idle_refills_the_burst_and_no_more() -> None:
+    throttle = LocalThrottle(rate=10, burst=3)
+    await throttle.acquire("1")
+    await asyncio.sleep(60)  # 600 tokens' worth of time
+    assert free_tokens(throttle, "1") == 3
+    await asyncio.sleep(0.1)
+    assert free_tokens(throttle, "1") == 1
+
+
+@on_virtual_clock
+async def test_a_number_sent_from_only_without_waiting_is_still_forgotten_when_idle() -> None:
+    throttle = LocalThrottle(rate=10, burst=2, idle_ttl=1.0)
+    await throttle.acquire("1")
+    await asyncio.sleep(0.5)
+    assert throttle.acquire_nowait("1") is True
+    await asyncio.sleep(5)
+    await throttle.acquire("2")  # a new number's bucket sweeps the idle ones
+    assert repr(throttle) == "LocalThrottle(rate=10, numbers=1)"
+
+
+async def test_a_number_given_its_own_rate_gets_it_in_its_bucket() -> None:
+    throttle = LocalThrottle(rate=100, rates={"2": 10})
+    await throttle.acquire("1")
+    await throttle.acquire("2")
+    assert (throttle.rate_for("1"), throttle.rate_for("2")) == (100, 10)

@@ -81,9 +81,16 @@ async def test_an_announced_wait_pauses_the_number() -> None:
     assert loop.time() - start == pytest.approx(30.01, abs=0.005)  # capped at max_pause
 
 
-def test_a_threshold_outside_0_and_1_is_refused() -> None:
-    with pytest.raises(ValueError):
-        LocalThrottle(usage_threshold=1.5)
+@pytest.mark.parametrize("threshold", [1.5, 1.0, 0.0, -0.1])
+def test_a_threshold_outside_0_and_1_is_refused_with_the_rule(threshold: float) -> None:
+    with pytest.raises(ValueError) as info:
+        LocalThrottle(usage_threshold=threshold)
+    assert str(info.value) == f"usage_threshold must be between 0 and 1, got {threshold!r}"
+
+
+@pytest.mark.parametrize("threshold", [0.01, 0.5, 0.99])
+def test_a_threshold_between_0_and_1_is_taken(threshold: float) -> None:
+    LocalThrottle(usage_threshold=threshold)
 
 
 @on_virtual_clock
