@@ -14,6 +14,8 @@ import pytest
 
 from whatsapp_async import ValidationError
 from whatsapp_async._validation import (
+    check_choice,
+    check_digits,
     check_emoji,
     check_id,
     check_language_code,
@@ -52,6 +54,11 @@ def test_a_list_subclass_becomes_a_plain_list() -> None:
     result = listed(Items([1, 2]))
     assert type(result) is list
     assert result == [1, 2]
+
+
+def test_any_other_iterable_of_items_becomes_a_list() -> None:
+    assert listed((1, 2)) == [1, 2]
+    assert listed(n for n in (3, 4)) == [3, 4]
 
 
 # --------------------------------------------------------------------------- rules
@@ -184,3 +191,46 @@ def test_the_edges_of_one_emoji_are_accepted(emoji: str) -> None:
 def test_the_near_misses_of_one_emoji_are_refused(text: str) -> None:
     assert not is_single_emoji(text)
 
+
+
+@pytest.mark.parametrize("pin", ["12345", "1234567", "12a456", "١٢٣٤٥٦"],
+                         ids=["short", "long", "a-letter", "arabic-digits"])
+def test_a_pin_that_is_not_exactly_six_ascii_digits_is_refused(pin: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        check_digits("pin", pin, 6)
+    assert str(info.value) == "pin: must be exactly 6 digits (0-9)"
+
+
+def test_a_pin_of_exactly_six_ascii_digits_is_accepted() -> None:
+    assert check_digits("pin", "012345", 6) == "012345"
+
+
+def test_a_choice_refusal_lists_the_choices_comma_separated() -> None:
+    assert refusal(check_choice, "format", "GIF", ("IMAGE", "VIDEO")) == (
+        "format", "must be one of IMAGE, VIDEO; got 'GIF'"
+    )
+
+
+@pytest.mark.parametrize("number", ["+0123456789", "+01234567890"], ids=["9", "10"])
+def test_a_plus_number_starting_with_0_is_refused_saying_to_write_the_country_code(
+    number: str,
+) -> None:
+    field, rule = refusal(normalize_phone_number, "to", number)
+    assert (field, rule.startswith("must start with the country code, not 0")) == ("to", True)
+
+
+@pytest.mark.parametrize("number", ["+1234567890123456", "1234567890123456", "+1234567"],
+                         ids=["plus-16", "bare-16", "plus-7"])
+def test_a_phone_number_of_more_than_15_or_fewer_than_8_digits_is_refused(
+    number: str,
+) -> None:
+    digits = len(number.lstrip("+"))
+    assert refusal(normalize_phone_number, "to", number) == (
+        "to", f"must have 8 to 15 digits including the country code, got {digits}"
+    )
+
+
+@pytest.mark.parametrize("number", ["12345678", "123456789012345", "+12345678",
+                                    "+123456789012345"])
+def test_phone_numbers_of_8_and_15_digits_are_accepted(number: str) -> None:
+    assert normalize_phone_number("to", number) == "+" + number.lstrip("+")

@@ -166,3 +166,20 @@ def test_invalid_utf8_in_a_value_that_needs_the_lenient_pass_is_invalid_payload(
             b'"field":"message_template_status_update"}]}]}')
     with pytest.raises(InvalidPayloadError):
         parse_notification(body)
+
+
+def test_unmodelled_keys_of_a_messages_value_an_entry_and_the_body_are_logged_by_kind(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    payload = copy(TEXT)
+    payload["entry"][0]["changes"][0]["value"]["zz_value"] = 1
+    payload["entry"][0]["zz_entry"] = 2
+    payload["zz_top"] = 3
+    caplog.set_level(logging.DEBUG, logger="whatsapp_async.webhooks")
+    parse(payload)
+    logged = [r.getMessage() for r in caplog.records if "does not model" in r.getMessage()]
+    assert [m.split(" which")[0] for m in logged] == [
+        "webhook messages carries 'value.zz_value',",
+        "webhook entry carries 'zz_entry',",
+        "webhook notification carries 'zz_top',",
+    ]
