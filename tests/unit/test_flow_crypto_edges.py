@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from whatsapp_async import ValidationError, WhatsAppError
-from whatsapp_async.flows import KeyPair, generate_key_pair
+from whatsapp_async import ConfigurationError, ValidationError, WhatsAppError
+from whatsapp_async.flows import KeyPair, _crypto, generate_key_pair
 from whatsapp_async.flows._crypto import (
     FlowCipher,
     FlowDecryptionError,
@@ -138,3 +138,67 @@ def test_a_request_that_cannot_be_decrypted_says_which_step_failed(keys: KeyPair
     with pytest.raises(FlowDecryptionError) as info:
         cipher.decrypt({**body, "encrypted_flow_data": base64.b64encode(tampered).decode()})
     assert str(info.value) == "flow_data: authentication tag does not match"
+
+
+def test_an_answer_with_a_character_outside_base64_is_refused_not_skipped() -> None:
+    body = sealed(b'{"ok":1}').decode()
+    # Lenient decoding would drop the "*" and read the answer.
+    with pytest.raises(FlowDecryptionError) as info:
+        decrypt_response(body[:8] + "*" + body[8:], KEY, IV)
+    assert str(info.value) == "response: the body is not base64"
+
+
+def test_the_answer_is_compact_json_with_non_ascii_text_as_utf8() -> None:
+    sealed_answer = base64.b64decode(encrypt_response({"a": "é", "n": [1, 2]}, KEY, IV))
+    clear = AESGCM(KEY).decrypt(flip_iv(IV), sealed_answer, None)
+    assert clear == '{"a":"é","n":[1,2]}'.encode()
+
+
+def test_a_private_key_that_is_not_rsa_is_refused_with_its_reason() -> None:
+    pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption())
+    with pytest.raises(ConfigurationError) as info:
+        FlowCipher(pem)
+    assert str(info.value) == "private_key must be an RSA private key"
+
+
+def oaep() -> padding.OAEP:
+    return padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA256()),
+                        algorithm=hashes.SHA256(), label=None)
+
+
+def test_a_request_whose_aes_key_is_not_16_bytes_is_an_aes_key_stage_error(
+    keys: KeyPair,
+) -> None:
+    body, _, _ = encrypt_request(keys.public_pem, {"action": "ping"})
+    wrong = load_public_key(keys.public_pem).encrypt(bytes(32), oaep())
+    with pytest.raises(FlowDecryptionError) as info:
+        FlowCipher(keys.private_pem).decrypt(
+            {**body, "encrypted_aes_key": base64.b64encode(wrong).decode()})
+    assert info.value.stage == "aes_key"
+    assert str(info.value) == "aes_key: expected 16 bytes, got 32"
+
+
+def test_a_request_that_decrypts_to_what_is_not_json_says_so(keys: KeyPair) -> None:
+    body = {
+        "encrypted_aes_key": base64.b64encode(
+            load_public_key(keys.public_pem).encrypt(KEY, oaep())).decode(),
+        "encrypted_flow_data": base64.b64encode(
+            AESGCM(KEY).encrypt(IV, b"not json", None)).decode(),
+        "initial_vector": base64.b64encode(IV).decode(),
+    }
+    with pytest.raises(ValueError) as info:
+        FlowCipher(keys.private_pem).decrypt(body)
+    assert not isinstance(info.value, FlowDecryptionError)
+    assert str(info.value) == "the decrypted flow data is not JSON"
+
+
+def test_without_cryptography_flows_refuse_with_the_install_hint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_crypto, "_HAVE_CRYPTOGRAPHY", False)
+    with pytest.raises(ConfigurationError) as info:
+        generate_key_pair()
+    assert str(info.value) == (
+        "Flows need the 'cryptography' package: pip install 'whatsapp-async[flows]'")
