@@ -61,7 +61,6 @@ class JournalEntry:
     duplicate_of: int | None = None
 
 
-
 def upsert_params(campaign: str, e: JournalEntry) -> tuple[Any, ...]:
     """The values that write recipient entry ``e`` of ``campaign`` (see :func:`upsert_many`)."""
     return (

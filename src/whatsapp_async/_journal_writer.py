@@ -170,9 +170,11 @@ class Writer:
         self._outbox = []
         while True:
             try:
-                failed += self._queue.get_nowait()
+                item = self._queue.get_nowait()
             except queue.Empty:
                 break
+            if item is not _STOP:  # a close() that came while the open was failing
+                failed += item
         self._settle([(command, None, exc) for command in failed])
 
     def _settle(self, results: list[_Result]) -> None:

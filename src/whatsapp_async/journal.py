@@ -58,6 +58,7 @@ __all__ = [
 
 T = TypeVar("T")
 
+
 def open_journal(
     target: str | os.PathLike[str], *, campaign: str = "default"
 ) -> JournalBackend:
@@ -80,6 +81,7 @@ def open_journal(
     if isinstance(target, str) and is_dsn(target):
         return PostgresJournal(target, campaign=campaign)
     return Journal(target, campaign=campaign)
+
 
 class Journal(TrackingMixin):
     """The SQLite journal of one campaign.

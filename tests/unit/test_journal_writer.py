@@ -197,3 +197,25 @@ async def test_an_idle_writer_hands_its_thread_nothing(tmp_path: Path) -> None:
         busy = handed.puts
         await asyncio.sleep(0.05)
         assert handed.puts == busy == 1
+
+
+async def test_a_close_while_the_open_fails_lets_the_open_raise_its_own_error(
+    tmp_path: Path,
+) -> None:
+    journal = Journal(tmp_path / "run.db")
+    may_fail = threading.Event()
+
+    def connect() -> sqlite3.Connection:
+        may_fail.wait(10)
+        raise sqlite3.OperationalError("unable to open database file")
+
+    journal._writer._connect = connect
+    opening = asyncio.ensure_future(journal.open())
+    await asyncio.sleep(0)  # open() has started the thread and waits for it
+    closing = asyncio.ensure_future(journal.close())
+    await asyncio.sleep(0)  # close() has queued its stop behind nothing
+    may_fail.set()
+    with pytest.raises(JournalError, match="unable to open"):
+        await asyncio.wait_for(opening, 10)
+    await asyncio.wait_for(closing, 10)
+    assert not journal.is_open
